@@ -1,0 +1,69 @@
+# Thin wrappers; the work is done by the `kurils` command (kurils/cli.py).
+# `make site` and `make test` set everything up themselves on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+KURILS := $(BIN)/kurils
+SUBMISSIONS ?= submissions
+MASTERS ?= exercises
+
+.PHONY: help setup system-deps site serve lab test release grade lint clean
+
+help:
+	@echo "make site     build the course site into _build/html (sets everything up)"
+	@echo "make serve    serve the built site on http://127.0.0.1:8000"
+	@echo "make lab      open the course in JupyterLab"
+	@echo "make test     set up and run every test (what CI runs)"
+	@echo "make release  write student notebooks to _build/release (MASTERS=dir for private masters)"
+	@echo "make grade SUBMISSIONS=dir   grade a folder of submitted notebooks into a gradebook"
+
+# Python environment: re-installed when pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# npm packages the site serves itself; `npm ci` checks each against the lockfile's integrity hash.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+setup: $(BIN)/.installed node_modules/.package-lock.json
+
+# Debian packages the browser tests and CJK screenshots need.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing. Install them with:"; \
+	    echo "  sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+site: setup
+	$(KURILS) site
+
+serve:
+	$(KURILS) serve
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=.
+
+test: setup system-deps
+	$(BIN)/ruff check kurils tests
+	$(BIN)/python -m pytest
+
+release: setup
+	$(KURILS) release --masters $(MASTERS)
+
+grade: setup
+	$(KURILS) grade $(SUBMISSIONS) --masters $(MASTERS)
+
+clean:
+	rm -rf _build _vendor

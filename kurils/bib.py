@@ -1,0 +1,65 @@
+"""Generate references.bib (used by sphinxcontrib-bibtex) from data/sources.csv, the master.
+
+``tests/test_data.py`` checks that the committed references.bib is what this
+module generates, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pybtex.database import BibliographyData, Entry, Person
+
+from kurils import data
+
+BIBFILE = Path(__file__).resolve().parent.parent / "references.bib"
+ENTRY_TYPE = {"scholarly": "article", "press": "article"}
+KIND_LABEL = {
+    "treaty": "Treaty or agreement",
+    "official": "Official government source",
+    "scholarly": "Scholarly work",
+    "press": "Press",
+    "think-tank": "Think-tank publication",
+    "reference": "Reference work",
+}
+MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+
+
+def _people(author: str) -> list[Person]:
+    """'Family, Given; Family, Given' become people; an organisation is kept whole."""
+    if author == "not named":
+        return []
+    names = [name.strip() for name in author.split(";")]
+    if all("," in name for name in names):
+        return [Person(name) for name in names]
+    return [Person("{" + author + "}")]
+
+
+def bibliography() -> BibliographyData:
+    """The sources data set as BibTeX entries, each noting its kind and perspective."""
+    entries = {}
+    for row in data.load("sources").itertuples():
+        year, *rest = row.date.split("-")
+        fields = {"title": "{" + row.title + "}", "year": year}
+        fields["journal" if ENTRY_TYPE.get(row.kind) == "article" else "howpublished"] = row.outlet
+        if rest:
+            fields["month"] = MONTHS[int(rest[0]) - 1]
+        if row.url:
+            fields["url"] = row.url
+        note = f"{KIND_LABEL[row.kind]}; perspective: {row.perspective}."
+        if row.author == "not named":
+            note = "Author not named. " + note
+        fields["note"] = note
+        persons = {"author": _people(row.author)} if _people(row.author) else {}
+        entries[row.id] = Entry(ENTRY_TYPE.get(row.kind, "misc"), fields=fields, persons=persons)
+    return BibliographyData(entries=entries)
+
+
+def render() -> str:
+    header = "% Generated from data/sources.csv by `kurils bib`; edit the CSV, not this file.\n\n"
+    return header + bibliography().to_string("bibtex")
+
+
+def write(path: Path = BIBFILE) -> Path:
+    path.write_text(render(), encoding="utf-8")
+    return path

@@ -1,0 +1,58 @@
+"""The `kurils` command: build the site, check the data, release and grade exercises."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from kurils import bib, data, geography, grading, site
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="kurils", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("site", help="build the course site into _build/html")
+    build.add_argument("--all", action="store_true", help="rebuild every page, not only the changed ones")
+    serve = commands.add_parser("serve", help="serve the built site on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser("validate", help="check every data file against its schema")
+    commands.add_parser("bib", help="regenerate references.bib from data/sources.csv")
+    commands.add_parser("vendor", help="copy the site's JavaScript from node_modules into _vendor/")
+    commands.add_parser("geography", help="rebuild data/geography/region.geojson from Natural Earth")
+    release = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
+    release.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
+    release.add_argument("--out", type=Path, default=grading.RELEASE)
+    grade = commands.add_parser("grade", help="grade a folder of submitted notebooks into a gradebook CSV")
+    grade.add_argument("submissions", type=Path, help="folder of .ipynb files, or of one folder per student")
+    grade.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
+    grade.add_argument("--out", type=Path, default=grading.BUILD / "grades")
+    grade.add_argument("--time-limit", type=int, default=grading.TIME_LIMIT, help="seconds per submission")
+    args = parser.parse_args(argv)
+
+    if args.command == "site":
+        start = time.perf_counter()
+        html = site.build(all_pages=args.all)
+        print(f"\nBuilt the course in {time.perf_counter() - start:.0f} s.")
+        print(f"Open {html / 'index.html'} in a browser, or run `make serve` for http://127.0.0.1:8000/")
+    elif args.command == "serve":
+        site.serve(args.port)
+    elif args.command == "validate":
+        for name, frame in data.validate_all().items():
+            print(f"{name}: {len(frame)} rows, valid")
+    elif args.command == "bib":
+        print(f"wrote {bib.write()}")
+    elif args.command == "vendor":
+        print(f"wrote {site.vendor()}")
+    elif args.command == "geography":
+        print(f"wrote {geography.write()}")
+    elif args.command == "release":
+        for name, path in grading.release(args.masters, args.out).items():
+            print(f"{name}: {path}")
+        print(f"Autograder zips (keep them private): {grading.AUTOGRADER}")
+    elif args.command == "grade":
+        grading.grade(args.submissions, args.masters, args.out, args.time_limit)
+
+
+if __name__ == "__main__":
+    main()

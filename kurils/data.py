@@ -1,0 +1,193 @@
+"""Load the course's data sets, checked against their schemas.
+
+Each data set is ``data/NAME.csv`` with a Table Schema descriptor beside it
+(``data/NAME.schema.json``). ``load`` validates every row and raises
+``DataError`` naming the file, the line and the problem, so a broken row never
+reaches a chapter silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATASETS = ("sources", "islands", "events")
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class DataError(ValueError):
+    """A data file does not match its schema; the message lists every problem found."""
+
+
+def schema(name: str, data_dir: Path = DATA_DIR) -> dict:
+    """Return the Table Schema descriptor of data set ``name``."""
+    path = data_dir / f"{name}.schema.json"
+    if not path.exists():
+        known = ", ".join(sorted(p.name.removesuffix(".schema.json") for p in data_dir.glob("*.schema.json")))
+        raise DataError(f"unknown data set {name!r}: there is no {path.name} (known: {known})")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _convert(value: str, field: dict) -> object:
+    """Check one non-empty cell against its field and return it converted; raise ValueError."""
+    kind = field.get("type", "string")
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise ValueError(f"{value!r} is not a whole number")
+        converted: object = int(value)
+    elif kind == "number":
+        try:
+            converted = float(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+    elif kind == "partial-date":
+        if not _PARTIAL_DATE.match(value):
+            raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        converted = value
+    elif kind == "source-ids":
+        ids = value.split(";")
+        bad = [i for i in ids if not _SOURCE_ID.match(i)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a source id (ids are separated by ';' with no spaces)")
+        converted = ids
+    else:
+        converted = value
+    if "enum" in field and converted not in field["enum"]:
+        raise ValueError(f"{value!r} is not one of {', '.join(field['enum'])}")
+    if "pattern" in field and not re.fullmatch(field["pattern"], value):
+        raise ValueError(f"{value!r} does not match the pattern {field['pattern']}")
+    if "minimum" in field and converted < field["minimum"]:
+        raise ValueError(f"{value} is below the minimum {field['minimum']}")
+    if "maximum" in field and converted > field["maximum"]:
+        raise ValueError(f"{value} is above the maximum {field['maximum']}")
+    return converted
+
+
+def _row_checks(name: str, row: dict) -> list[str]:
+    """Checks across the columns of one row."""
+    problems = []
+    for column in row:
+        if column.endswith("_min"):
+            base = column.removesuffix("_min")
+            low, value, high = row.get(column), row.get(base), row.get(base + "_max")
+            if None not in (low, value, high) and not low <= value <= high:
+                problems.append(f"{base} = {value} is not within its range {low}–{high}")
+    if name == "events" and row.get("date") and row.get("date_precision"):
+        parts = {"year": 1, "month": 2, "day": 3}[row["date_precision"]]
+        if len(row["date"].split("-")) != parts:
+            problems.append(f"date {row['date']!r} does not have the precision {row['date_precision']!r}")
+    return problems
+
+
+def validate(name: str, path: Path | None = None, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Read ``path`` (default ``data/NAME.csv``), check it against the schema and return it.
+
+    Raises ``DataError`` listing every problem as ``file, line N (id): column: problem``.
+    """
+    descriptor = schema(name, data_dir)
+    path = Path(path) if path else data_dir / f"{name}.csv"
+    where = path.name
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{where}: file not found at {path}") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise DataError(f"{where}: not a readable UTF-8 CSV file: {error}") from None
+
+    fields = descriptor["fields"]
+    expected = [f["name"] for f in fields]
+    if list(raw.columns) != expected:
+        missing = [c for c in expected if c not in raw.columns]
+        extra = [c for c in raw.columns if c not in expected]
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unexpected {', '.join(extra)}" if extra else "",
+                "columns out of order" if not (missing or extra) else "",
+            )
+            if part
+        )
+        raise DataError(f"{where}: header does not match {name}.schema.json ({detail}); expected: {','.join(expected)}")
+
+    problems: list[str] = []
+    rows = []
+    seen: dict[str, dict[str, int]] = {f["name"]: {} for f in fields if f.get("unique")}
+    for index, record in enumerate(raw.to_dict("records")):
+        line = index + 2  # line 1 is the header
+        label = f"{where}, line {line}" + (f" ({record.get('id')})" if record.get("id") else "")
+        row: dict = {}
+        for field in fields:
+            column, value = field["name"], record[field["name"]].strip()
+            if value == "":
+                if field.get("required"):
+                    problems.append(f"{label}: {column}: required, but empty")
+                row[column] = None
+                continue
+            try:
+                row[column] = _convert(value, field)
+            except ValueError as error:
+                problems.append(f"{label}: {column}: {error}")
+                row[column] = None
+            if column in seen:
+                if value in seen[column]:
+                    problems.append(f"{label}: {column}: {value!r} repeats line {seen[column][value]}")
+                seen[column][value] = line
+        problems.extend(f"{label}: {p}" for p in _row_checks(name, row))
+        rows.append(row)
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise DataError(f"{len(problems)} problem(s) in {where}:\n  {shown}{more}")
+    return pd.DataFrame(rows, columns=expected)
+
+
+def _check_source_ids(name: str, frame: pd.DataFrame, known: set[str]) -> None:
+    if "sources" not in frame.columns:
+        return
+    problems = [
+        f"{name}.csv, line {i + 2} ({row['id']}): sources: {sid!r} is not an id in sources.csv"
+        for i, row in frame.iterrows()
+        for sid in row["sources"]
+        if sid not in known
+    ]
+    if problems:
+        raise DataError(f"{len(problems)} unknown source id(s):\n  " + "\n  ".join(problems))
+
+
+def load(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Load data set ``name`` (e.g. ``"islands"``), validated, with its sources checked."""
+    frame = validate(name, data_dir=data_dir)
+    if name != "sources":
+        known = set(validate("sources", data_dir=data_dir)["id"])
+        _check_source_ids(name, frame, known)
+    return frame
+
+
+def validate_all(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
+    """Load every data set; raise on the first that fails."""
+    return {name: load(name, data_dir) for name in DATASETS}
+
+
+def island_id(name: str, data_dir: Path = DATA_DIR) -> str:
+    """Return the id of the island called ``name`` in any of its English, Japanese or Russian forms.
+
+    ``island_id("Iturup") == island_id("択捉島") == "etorofu"``. An unknown name raises
+    ``KeyError`` with the closest known names.
+    """
+    islands = load("islands", data_dir)
+    name_columns = ["id", "name_ja_en", "name_ru_en", "name_ja", "name_ja_romaji", "name_ru", "name_ru_translit"]
+    names = {str(row[c]).casefold(): row["id"] for _, row in islands.iterrows() for c in name_columns}
+    key = name.strip().casefold()
+    if key in names:
+        return names[key]
+    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise KeyError(f"unknown island {name!r}{hint} Known ids: {', '.join(islands['id'])}")

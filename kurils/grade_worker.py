@@ -1,0 +1,80 @@
+"""Grade one notebook in a scratch folder; run by ``kurils.grading`` in a subprocess.
+
+Usage: ``python -m kurils.grade_worker NOTEBOOK AUTOGRADER_ZIP CELL_TIME_LIMIT``; prints
+one JSON line. The notebook is executed once with nbclient (so a cell that raises
+or runs too long is named), then otter-grader's own test files, hidden ones
+included, are run in the same kernel. ``otter run`` is not used because it has no
+time limit and does not say which cell failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+MARK = "KURILS-RESULTS "
+GRADE_CELL = f"""
+import glob as _kg_glob, json as _kg_json
+from otter.test_files import create_test_file as _kg_create
+_kg_results = {{}}
+for _kg_path in sorted(_kg_glob.glob("tests/*.py")):
+    _kg_test = _kg_create(_kg_path)
+    _kg_test.run(globals())
+    _kg_results[_kg_test.name] = {{
+        "score": _kg_test.score, "possible": _kg_test.possible,
+        "failed": [[r.test_case.name, r.test_case.hidden, r.message] for r in _kg_test.test_case_results if not r.passed],
+    }}
+print({MARK!r} + _kg_json.dumps(_kg_results))
+"""
+
+
+def main(notebook_path: str, zip_path: str, cell_time_limit: str) -> None:
+    folder = Path(notebook_path).parent
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in archive.namelist():
+            if name.startswith("tests/"):
+                archive.extract(name, folder)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=int(cell_time_limit),
+        allow_errors=True,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(folder)}},
+    )
+    report: dict = {"errors": [], "timeout": None, "results": None}
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type != "code":
+                continue
+            try:
+                client.execute_cell(cell, index)
+            except CellTimeoutError:
+                report["timeout"] = f"cell {index + 1} did not finish within {cell_time_limit} s"
+                client.km.interrupt_kernel()
+                break
+            except DeadKernelError:
+                report["errors"].append(f"cell {index + 1} crashed the Python kernel")
+                break
+            for output in cell.get("outputs", []):
+                if output.output_type == "error":
+                    report["errors"].append(f"cell {index + 1} raised {output.ename}: {output.evalue}")
+        if client.kc is not None and client.km.is_alive():
+            grading = nbformat.v4.new_code_cell(GRADE_CELL)
+            notebook.cells.append(grading)
+            client.execute_cell(grading, len(notebook.cells) - 1)
+            for output in grading.outputs:
+                text = output.get("text", "")
+                if output.output_type == "stream" and MARK in text:
+                    report["results"] = json.loads(text.split(MARK, 1)[1].splitlines()[0])
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

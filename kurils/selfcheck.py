@@ -1,0 +1,48 @@
+"""Self-check questions on a chapter page: instant feedback in the browser, no kernel.
+
+Questions live in ``chapters/quizzes/CHAPTER.json`` in jupyterquiz's format and
+are rendered by jupyterquiz as HTML and JavaScript that work on the static site.
+Their answers are readable in the page source: they are for self-checking, not
+for grades (graded work is in ``exercises/``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+QUIZ_DIR = Path(__file__).resolve().parent.parent / "chapters" / "quizzes"
+
+
+def questions(chapter: str, quiz_dir: Path = QUIZ_DIR) -> list[dict]:
+    """Read and check a chapter's questions; raise ``ValueError`` saying what is wrong."""
+    path = quiz_dir / f"{chapter}.json"
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"no self-check questions for {chapter!r}: {path} does not exist") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path.name} is not valid JSON: {error}") from None
+    problems = []
+    for number, item in enumerate(items, start=1):
+        answers = item.get("answers", [])
+        if not item.get("question"):
+            problems.append(f"question {number} has no text")
+        if item.get("type") in ("multiple_choice", "many_choice"):
+            if not any(a.get("correct") for a in answers):
+                problems.append(f"question {number} has no correct answer")
+            problems += [
+                f"question {number}, answer {a.get('answer')!r} has no feedback"
+                for a in answers
+                if not a.get("feedback")
+            ]
+    if problems:
+        raise ValueError(f"{path.name}: " + "; ".join(problems))
+    return items
+
+
+def quiz(chapter: str) -> None:
+    """Show a chapter's self-check questions."""
+    from jupyterquiz import display_quiz
+
+    display_quiz(questions(chapter), shuffle_answers=True, colors="fdsp")

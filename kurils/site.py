@@ -1,0 +1,78 @@
+"""Build the course site: vendored JavaScript, the bibliography, then Jupyter Book.
+
+The site serves every script it needs itself: ``vendor()`` copies the pinned npm
+packages (installed and integrity-checked by ``npm ci``) into ``_vendor/``,
+which Sphinx publishes as ``_static/vendor/``. It is kept out of the book's own
+``_static/`` because Jupyter Book adds every file there to every page.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from kurils import bib
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+VENDOR = ROOT / "_vendor" / "vendor"
+ASSETS = Path(__file__).resolve().parent / "assets"
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+
+#: (source under node_modules, destination under _vendor/vendor); globs allowed.
+VENDORED = [
+    ("requirejs/require.js", "require.js"),
+    ("requirejs/package.json", "LICENSES/requirejs.package.json"),
+    ("@jupyter-widgets/html-manager/dist/embed-amd.js", "html-manager/embed-amd.js"),
+    ("@jupyter-widgets/html-manager/dist/*.woff2", "html-manager/"),
+    ("@jupyter-widgets/html-manager/dist/*.woff", "html-manager/"),
+    ("@jupyter-widgets/html-manager/dist/*.ttf", "html-manager/"),
+    ("@jupyter-widgets/html-manager/dist/*.eot", "html-manager/"),
+    ("@jupyter-widgets/html-manager/dist/*.svg", "html-manager/"),
+    ("@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt", "LICENSES/html-manager.LICENSE.txt"),
+    ("anywidget/dist/index.js", "anywidget/index.js"),
+    ("anywidget/LICENSE", "LICENSES/anywidget.LICENSE"),
+]
+
+
+def vendor() -> Path:
+    """Copy the site's JavaScript from node_modules (run `npm ci` first) into _vendor/."""
+    if not (NODE / ".package-lock.json").exists():
+        raise SystemExit("node_modules is missing: run `npm ci` (or `make setup`) first.")
+    if VENDOR.exists():
+        shutil.rmtree(VENDOR)
+    for pattern, target in VENDORED:
+        sources = sorted(NODE.glob(pattern))
+        if not sources:
+            raise SystemExit(f"node_modules/{pattern} not found: is package-lock.json up to date?")
+        for source in sources:
+            destination = VENDOR / target / source.name if target.endswith("/") else VENDOR / target
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+    shutil.copyfile(ASSETS / "require-config.js", VENDOR / "require-config.js")
+    shutil.copyfile(ASSETS / "favicon.svg", VENDOR / "favicon.svg")
+    return VENDOR
+
+
+def build(all_pages: bool = False) -> Path:
+    """Build the site strictly (warnings are errors) into _build/html."""
+    vendor()
+    bib.write()
+    command = [sys.executable, "-m", "jupyter_book", "build", str(ROOT), "-nW", "--keep-going"]
+    if all_pages:
+        command.append("--all")
+    result = subprocess.run(command, cwd=ROOT)
+    if result.returncode != 0:
+        raise SystemExit(f"the book did not build cleanly (exit {result.returncode}); see the warnings above.")
+    return HTML
+
+
+def serve(port: int = 8000) -> None:
+    """Serve the built site on 127.0.0.1 only."""
+    if not (HTML / "index.html").exists():
+        raise SystemExit("no built site in _build/html: run `make site` first.")
+    print(f"Serving the course on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    subprocess.run([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(HTML)])

@@ -1,0 +1,106 @@
+// Front-end of kurils.widgets.IslandMap: adds clicks, hover and group buttons to
+// the SVG drawn in Python. Runs the same in JupyterLab and on the static site.
+
+const number = (value) => (value == null ? "—" : Math.round(value).toLocaleString("en"));
+
+function islandDetails(island) {
+  const area = island.area_km2_min === island.area_km2_max
+    ? `${number(island.area_km2)} km²`
+    : `${number(island.area_km2)} km² (sources give ${number(island.area_km2_min)}–${number(island.area_km2_max)})`;
+  const now = island.pop_now === 0 ? "no civilian residents" : `about ${number(island.pop_now)}`;
+  return `
+    <h4>${island.name_ja_en} / ${island.name_ru_en}</h4>
+    <p class="names"><span lang="ja">${island.name_ja}</span> (${island.name_ja_romaji}) ·
+       <span lang="ru">${island.name_ru}</span> (${island.name_ru_translit})</p>
+    <dl>
+      <dt>Area</dt><dd>${area}</dd>
+      <dt>Japanese residents, ${island.pop_1945_date.slice(0, 4)}</dt><dd>${number(island.pop_1945)}</dd>
+      <dt>Residents under Russian administration, ${island.pop_now_year}</dt><dd>${now}</dd>
+      <dt>Distance</dt><dd>${number(island.distance_km)} km from ${island.distance_from}</dd>
+    </dl>`;
+}
+
+function groupDetails(chosen, all) {
+  const sum = (rows, key) => rows.reduce((total, row) => total + row[key], 0);
+  const share = (100 * sum(chosen, "area_km2")) / sum(all, "area_km2");
+  return `
+    <h4>${chosen.map((i) => `${i.name_ja_en}${i.name_ru_en !== i.name_ja_en ? "/" + i.name_ru_en : ""}`).join(" + ")}</h4>
+    <dl>
+      <dt>Combined area</dt><dd>${number(sum(chosen, "area_km2"))} km²</dd>
+      <dt>Share of the four islands' area</dt><dd>${share.toFixed(1)}%</dd>
+      <dt>Japanese residents, 1945</dt><dd>${number(sum(chosen, "pop_1945"))}</dd>
+      <dt>Residents now (latest figures)</dt><dd>about ${number(sum(chosen, "pop_now"))}</dd>
+    </dl>`;
+}
+
+function render({ model, el }) {
+  el.classList.add("kurils-island-map");
+  el.innerHTML = `
+    <div class="controls" role="group" aria-label="Highlight a group of islands"></div>
+    <div class="body"><div class="map">${model.get("svg")}</div>
+    <div class="info" aria-live="polite"></div></div>`;
+  const controls = el.querySelector(".controls");
+  const info = el.querySelector(".info");
+  const islands = model.get("islands");
+  const byId = Object.fromEntries(islands.map((i) => [i.id, i]));
+
+  for (const group of model.get("groups")) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = group.label;
+    button.addEventListener("click", () => setSelected(group.ids));
+    controls.append(button);
+  }
+  const clear = document.createElement("button");
+  clear.type = "button";
+  clear.textContent = "Clear";
+  clear.addEventListener("click", () => setSelected([]));
+  controls.append(clear);
+
+  function setSelected(ids) {
+    model.set("selected", islands.map((i) => i.id).filter((id) => ids.includes(id)));
+    model.save_changes();
+  }
+
+  function show(hoverId) {
+    const selected = model.get("selected");
+    for (const path of el.querySelectorAll("path.island")) {
+      const on = selected.includes(path.dataset.id);
+      path.classList.toggle("selected", on);
+      path.setAttribute("aria-pressed", String(on));
+      path.classList.toggle("hover", path.dataset.id === hoverId);
+    }
+    for (const button of controls.querySelectorAll("button")) {
+      const group = model.get("groups").find((g) => g.label === button.textContent);
+      const active = group && group.ids.length === selected.length && group.ids.every((id) => selected.includes(id));
+      button.classList.toggle("active", Boolean(active));
+    }
+    if (hoverId) info.innerHTML = islandDetails(byId[hoverId]);
+    else if (selected.length === 1) info.innerHTML = islandDetails(byId[selected[0]]);
+    else if (selected.length > 1) info.innerHTML = groupDetails(selected.map((id) => byId[id]), islands);
+    else info.innerHTML = `<p class="hint">Click an island, or a button above, to see its names, area and people.</p>`;
+  }
+
+  for (const path of el.querySelectorAll("path.island")) {
+    const toggle = () => {
+      const selected = model.get("selected");
+      const id = path.dataset.id;
+      setSelected(selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id]);
+    };
+    path.addEventListener("click", toggle);
+    path.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        toggle();
+      }
+    });
+    path.addEventListener("mouseenter", () => show(path.dataset.id));
+    path.addEventListener("mouseleave", () => show(null));
+    path.addEventListener("focus", () => show(path.dataset.id));
+    path.addEventListener("blur", () => show(null));
+  }
+  model.on("change:selected", () => show(null));
+  show(null);
+}
+
+export default { render };

@@ -1,0 +1,150 @@
+"""The island map: the four islands and the Hokkaido coast, clickable, with group buttons.
+
+Python draws the map once as SVG (which doubles as the static picture for print
+and for builders without widgets); ``island_map.js`` attaches the interaction,
+so the map responds on the static site with no kernel. ``selected`` is synced
+both ways: read it, or set it with any of an island's names.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from kurils import data, geography
+
+WIDTH = 760
+#: Buttons that highlight groups of islands often discussed together.
+GROUPS = [
+    ("All four", ["habomai", "shikotan", "kunashiri", "etorofu"]),
+    ("Habomai + Shikotan", ["habomai", "shikotan"]),
+    ("Habomai + Shikotan + Kunashiri", ["habomai", "shikotan", "kunashiri"]),
+    ("Kunashiri + Etorofu", ["kunashiri", "etorofu"]),
+]
+CONTEXT_LABELS = {"hokkaido": "Hokkaido", "urup": "Urup"}
+
+
+class _Projection:
+    """Equirectangular projection scaled for the map's middle latitude."""
+
+    def __init__(self, bbox: list[float]) -> None:
+        self.lon0, self.lat0, lon1, self.lat1 = bbox
+        self.kx = math.cos(math.radians((self.lat0 + self.lat1) / 2))
+        self.scale = WIDTH / ((lon1 - self.lon0) * self.kx)
+        self.height = round((self.lat1 - self.lat0) * self.scale)
+
+    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
+        return (round((lon - self.lon0) * self.kx * self.scale, 1), round((self.lat1 - lat) * self.scale, 1))
+
+    def path(self, geometry: dict) -> str:
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        parts = []
+        for polygon in polygons:
+            for ring in polygon:
+                points = [self(lon, lat) for lon, lat in ring]
+                parts.append("M" + "L".join(f"{x},{y}" for x, y in points) + "Z")
+        return "".join(parts)
+
+
+def _svg(islands: list[dict]) -> str:
+    """The map as one SVG element; islands carry ``data-id`` for the front-end."""
+    outlines = geography.load()
+    project = _Projection(outlines["bbox"])
+    by_id = {row["id"]: row for row in islands}
+    shapes, labels = [], []
+    for feature in outlines["features"]:
+        key = feature["properties"]["id"]
+        d = project.path(feature["geometry"])
+        if key in by_id:
+            row = by_id[key]
+            name = f"{row['name_ja_en']} / {row['name_ru_en']}"
+            shapes.append(
+                f'<path class="island" data-id="{key}" d="{d}" tabindex="0" role="button" '
+                f'aria-pressed="false" aria-label="{escape(name)}"><title>{escape(name)}</title></path>'
+            )
+            x, y = project(row["lon"], row["lat"])
+            labels.append(f'<text class="label" x="{x}" y="{y}">{escape(name)}</text>')
+        else:
+            shapes.append(f'<path class="context" d="{d}"/>')
+            lon, lat = {"hokkaido": (144.3, 43.5), "urup": (149.9, 46.05)}[key]
+            x, y = project(lon, lat)
+            labels.append(f'<text class="label context-label" x="{x}" y="{y}">{CONTEXT_LABELS[key]}</text>')
+    title = "Map of the four islands (Habomai, Shikotan, Kunashiri/Kunashir, Etorofu/Iturup) and eastern Hokkaido"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {project.height}" '
+        f'role="img" aria-label="{title}" class="kurils-map">'
+        f'<rect class="sea" width="{WIDTH}" height="{project.height}"/>'
+        + "".join(shapes)
+        + "".join(labels)
+        + f'<text class="credit" x="{WIDTH - 6}" y="{project.height - 6}">Outlines: Natural Earth 1:10m</text>'
+        + "</svg>"
+    )
+
+
+def _island_records() -> list[dict]:
+    frame = data.load("islands")
+    return [
+        {key: (value if not isinstance(value, float) or not math.isnan(value) else None) for key, value in row.items()}
+        for row in frame.to_dict("records")
+    ]
+
+
+class IslandMap(anywidget.AnyWidget):
+    """Clickable map of the four islands; ``selected`` lists the ids of the highlighted ones."""
+
+    _esm = Path(__file__).with_name("island_map.js")
+    _css = Path(__file__).with_name("island_map.css")
+
+    svg = traitlets.Unicode().tag(sync=True)
+    islands = traitlets.List().tag(sync=True)
+    groups = traitlets.List().tag(sync=True)
+    selected = traitlets.List(traitlets.Unicode()).tag(sync=True)
+
+    def __init__(self, selected: list[str] | None = None, **kwargs) -> None:
+        records = _island_records()
+        super().__init__(
+            svg=_svg(records),
+            islands=records,
+            groups=[{"label": label, "ids": ids} for label, ids in GROUPS],
+            **kwargs,
+        )
+        if selected:
+            self.selected = selected
+
+    @traitlets.validate("selected")
+    def _valid_selection(self, proposal: dict) -> list[str]:
+        """Accept any name of an island (Iturup, 択捉島, etorofu); keep the map's order."""
+        try:
+            ids = {data.island_id(name) for name in proposal["value"]}
+        except KeyError as error:
+            raise traitlets.TraitError(error.args[0]) from None
+        return [row["id"] for row in self.islands if row["id"] in ids]
+
+    def select(self, *names: str) -> None:
+        """Highlight the named islands, e.g. ``island_map.select("Habomai", "Shikotan")``."""
+        self.selected = list(names)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Add the SVG picture, which print and non-widget builders show instead."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        bundle["image/svg+xml"] = _static_svg(self.svg)
+        return bundle
+
+
+def _static_svg(svg: str) -> str:
+    """The SVG with its styles inlined, for a page that has no widget CSS."""
+    style = (
+        "<style>.sea{fill:#e8f1f8}.context{fill:#d9d4c7;stroke:#8a8577;stroke-width:.6}"
+        ".island{fill:#c9b98f;stroke:#6b5b3a;stroke-width:.8}"
+        ".label{font:12px sans-serif;fill:#222}.context-label{fill:#555;font-style:italic}"
+        ".credit{font:9px sans-serif;fill:#666;text-anchor:end}</style>"
+    )
+    head, rest = svg.split(">", 1)
+    return f"{head}>{style}{rest}"

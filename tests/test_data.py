@@ -1,0 +1,122 @@
+"""The data sets validate, broken copies are rejected with useful messages, and derived files agree."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kurils import bib, data, geography
+
+DATA = data.DATA_DIR
+
+
+def test_every_data_set_validates():
+    frames = data.validate_all()
+    assert set(frames) == set(data.DATASETS)
+    assert len(frames["islands"]) == 4
+    assert set(frames["islands"]["id"]) == {"etorofu", "kunashiri", "shikotan", "habomai"}
+
+
+def test_every_row_names_sources_that_exist():
+    known = set(data.load("sources")["id"])
+    for name in ("islands", "events"):
+        for row in data.load(name).itertuples():
+            assert row.sources, f"{name} {row.id} has no sources"
+            assert set(row.sources) <= known
+
+
+def test_sources_include_the_five_source_documents():
+    ids = set(data.load("sources")["id"])
+    assert {"ru-journal-2018", "jamestown-edm-2016", "ifri-pajon-2017", "asan-forum-2013", "valdai-2016"} <= ids
+
+
+def test_islands_have_a_second_source_each():
+    for row in data.load("islands").itertuples():
+        assert len(row.sources) >= 2, f"{row.id} rests on one source"
+
+
+def test_event_dates_match_their_precision():
+    for row in data.load("events").itertuples():
+        assert len(row.date.split("-")) == {"year": 1, "month": 2, "day": 3}[row.date_precision]
+
+
+def _broken_copy(tmp_path: Path, name: str, row: int, column: str, value: str) -> Path:
+    """A copy of data/ in which cell (row, column) of NAME.csv holds ``value``; row 0 is line 2."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    frame = pd.read_csv(copy / f"{name}.csv", dtype=str, keep_default_na=False)
+    frame.loc[row, column] = value
+    frame.to_csv(copy / f"{name}.csv", index=False)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "value", "message"),
+    [
+        ("islands", "area_km2", "about 250", "area_km2: 'about 250' is not a number"),
+        ("islands", "pop_1945", "1038.5", "pop_1945: '1038.5' is not a whole number"),
+        ("islands", "id", "urup", "id: 'urup' is not one of"),
+        ("islands", "name_ja", "", "name_ja: required, but empty"),
+        ("islands", "sources", "mofa-northern-territories; hoppou", "is not a source id"),
+        ("islands", "sources", "no-such-source", "'no-such-source' is not an id in sources.csv"),
+        ("islands", "area_km2", "99999", "is not within its range"),
+        ("events", "date", "1855-13-01", "is not a date of the form"),
+        ("events", "date_precision", "year", "does not have the precision"),
+        ("sources", "kind", "blog", "kind: 'blog' is not one of"),
+    ],
+)
+def test_a_broken_row_is_rejected_with_file_line_and_problem(tmp_path, name, column, value, message):
+    copy = _broken_copy(tmp_path, name, 1, column, value)
+    with pytest.raises(data.DataError) as error:
+        data.load(name, copy)
+    assert f"{name}.csv, line 3" in str(error.value) or "sources.csv" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_a_repeated_id_is_rejected(tmp_path):
+    first = data.load("islands").iloc[0]["id"]
+    copy = _broken_copy(tmp_path, "islands", 1, "id", first)
+    with pytest.raises(data.DataError, match="repeats line 2"):
+        data.load("islands", copy)
+
+
+def test_a_missing_column_is_rejected(tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    frame = pd.read_csv(copy / "islands.csv", dtype=str, keep_default_na=False).drop(columns=["pop_now_year"])
+    frame.to_csv(copy / "islands.csv", index=False)
+    with pytest.raises(data.DataError, match="missing pop_now_year"):
+        data.load("islands", copy)
+
+
+def test_an_unknown_data_set_is_named():
+    with pytest.raises(data.DataError, match="unknown data set 'island'"):
+        data.load("island")
+
+
+@pytest.mark.parametrize("name", ["Iturup", "etorofu", "択捉島", "Итуруп", "ETOROFU"])
+def test_an_island_is_found_by_any_of_its_names(name):
+    assert data.island_id(name) == "etorofu"
+
+
+def test_an_unknown_island_name_suggests_the_closest():
+    with pytest.raises(KeyError, match="did you mean 'kunashir'"):
+        data.island_id("Kunashira")
+
+
+def test_references_bib_is_generated_from_sources_csv():
+    committed = bib.BIBFILE.read_text(encoding="utf-8")
+    assert committed == bib.render(), "references.bib is stale: run `kurils bib`"
+    assert set(bib.bibliography().entries) == set(data.load("sources")["id"])
+
+
+def test_map_outlines_are_what_the_script_builds_from_natural_earth():
+    assert geography.build() == geography.load(), "data/geography/region.geojson is stale: run `kurils geography`"
+
+
+def test_map_outlines_hold_every_island_and_hokkaido():
+    ids = {f["properties"]["id"] for f in geography.load()["features"]}
+    assert {"hokkaido", "etorofu", "kunashiri", "shikotan", "habomai"} <= ids

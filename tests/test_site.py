@@ -1,0 +1,107 @@
+"""The built site: strict build, nothing fetched from outside, no console errors, live widgets, no leaks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from kurils import grading
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+def _pages(built_site: Path) -> list[str]:
+    skip = {"genindex.html", "search.html"}
+    return sorted(str(p.relative_to(built_site)) for p in built_site.rglob("*.html") if p.name not in skip and "_static" not in p.parts)
+
+
+def test_every_chapter_in_the_toc_is_built(built_site):
+    toc = (ROOT / "_toc.yml").read_text()
+    for chapter in re.findall(r"file: (\S+)", toc):
+        assert (built_site / f"{chapter}.html").exists(), chapter
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    for page in _pages(built_site):
+        html = (built_site / page).read_text(encoding="utf-8")
+        fetched = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+        assert fetched == [], f"{page} fetches {fetched}"
+
+
+def test_the_site_contains_no_solution_or_hidden_test(built_site):
+    masters = grading.masters(ROOT / "exercises")
+    for path in built_site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".ipynb", ".md", ".txt", ".js", ".json"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for master in masters.values():
+                found = [leak for leak in grading.leaks(text, master) if not leak.startswith("marker")]
+                assert found == [], f"{path.relative_to(built_site)} leaks {found}"
+
+
+def _open(browser, url: str):
+    """Open ``url``; return the page and lists of outside requests and console errors."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside, errors = [], []
+
+    def on_request(request):
+        host = urlparse(request.url)
+        if host.scheme in ("http", "https", "ws", "wss") and host.hostname != "127.0.0.1":
+            outside.append(request.url)
+
+    page.on("request", on_request)
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    page.goto(url, wait_until="networkidle")
+    return page, outside, errors
+
+
+def test_every_page_loads_offline_without_console_errors(built_site, server, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pages = _pages(built_site)
+    assert pages
+    for relative in pages:
+        page, outside, errors = _open(browser, f"{server}/{relative}")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SCREENSHOTS / (relative.replace("/", "_").removesuffix(".html") + ".png")), full_page=True)
+        page.close()
+        assert outside == [], f"{relative} requested {outside}"
+        assert errors == [], f"{relative} logged {errors}"
+
+
+def test_the_island_map_responds_to_clicks_and_buttons_with_no_kernel(server, browser):
+    page, outside, errors = _open(browser, f"{server}/chapters/01-islands.html")
+    widget = page.locator(".kurils-island-map")
+    widget.wait_for(timeout=15000)
+    info = widget.locator(".info")
+    assert "Click an island" in info.inner_text()
+
+    widget.locator('path.island[data-id="etorofu"]').click()
+    assert widget.locator('path.island.selected[data-id="etorofu"]').count() == 1
+    assert "Iturup" in info.inner_text() and "km²" in info.inner_text()
+
+    widget.get_by_role("button", name="Habomai + Shikotan", exact=True).click()
+    text = info.inner_text()
+    assert "Share of the four islands' area" in text and "%" in text
+    assert widget.locator("path.island.selected").count() == 2
+
+    widget.get_by_role("button", name="Clear").click()
+    assert widget.locator("path.island.selected").count() == 0
+    widget.screenshot(path=str(SCREENSHOTS / "island-map-widget.png"))
+    page.close()
+    assert outside == [] and errors == []
+
+
+@pytest.mark.parametrize("key", ["Enter", " "])
+def test_the_island_map_works_from_the_keyboard(server, browser, key):
+    page, *_ = _open(browser, f"{server}/chapters/01-islands.html")
+    island = page.locator('.kurils-island-map path.island[data-id="kunashiri"]')
+    island.wait_for(timeout=15000)
+    island.focus()
+    page.keyboard.press(key)
+    assert island.get_attribute("aria-pressed") == "true"
+    page.close()
