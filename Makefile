@@ -22,6 +22,8 @@ help:
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	# JupyterLab in this environment opens the MyST chapters as notebooks (jupytext).
+	install -D -m 644 kurils/assets/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 # npm packages the site serves itself; `npm ci` checks each against the lockfile's integrity hash.
