@@ -129,7 +129,7 @@ def validate(name: str, path: Path | None = None, data_dir: Path = DATA_DIR) -> 
             if value == "":
                 if field.get("required"):
                     problems.append(f"{label}: {column}: required, but empty")
-                row[column] = None
+                row[column] = "" if field.get("type", "string") == "string" else None
                 continue
             try:
                 row[column] = _convert(value, field)

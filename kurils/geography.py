@@ -76,10 +76,10 @@ def build(source: Path = SOURCE) -> dict:
     mainland = max(pieces, key=lambda p: p.area)
     groups: dict[str, list[Polygon]] = {}
     for piece in pieces:
-        if piece is mainland or piece.distance(mainland) < 0.15:
-            key = "hokkaido"  # the main island and the spits and islets along its coast
-        elif HABOMAI_BOX.contains(piece.representative_point()):
+        if HABOMAI_BOX.contains(piece.representative_point()):
             key = "habomai"
+        elif piece is mainland or piece.distance(mainland) < 0.15:
+            key = "hokkaido"  # the main island and the spits and islets along its coast
         else:
             labelled = [i for i, row in islands.iterrows() if piece.contains(Point(row.lon, row.lat))]
             key = labelled[0] if labelled else None

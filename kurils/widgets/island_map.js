@@ -3,13 +3,16 @@
 
 const number = (value) => (value == null ? "—" : Math.round(value).toLocaleString("en"));
 
+// The course's name pair: Japanese name first, a fixed order that carries no claim.
+const pair = (i) => (i.name_ja_en === i.name_ru_en ? i.name_ja_en : `${i.name_ja_en}/${i.name_ru_en}`);
+
 function islandDetails(island) {
   const area = island.area_km2_min === island.area_km2_max
     ? `${number(island.area_km2)} km²`
     : `${number(island.area_km2)} km² (sources give ${number(island.area_km2_min)}–${number(island.area_km2_max)})`;
   const now = island.pop_now === 0 ? "no civilian residents" : `about ${number(island.pop_now)}`;
   return `
-    <h4>${island.name_ja_en} / ${island.name_ru_en}</h4>
+    <h4>${pair(island)}</h4>
     <p class="names"><span lang="ja">${island.name_ja}</span> (${island.name_ja_romaji}) ·
        <span lang="ru">${island.name_ru}</span> (${island.name_ru_translit})</p>
     <dl>
@@ -24,7 +27,7 @@ function groupDetails(chosen, all) {
   const sum = (rows, key) => rows.reduce((total, row) => total + row[key], 0);
   const share = (100 * sum(chosen, "area_km2")) / sum(all, "area_km2");
   return `
-    <h4>${chosen.map((i) => `${i.name_ja_en}${i.name_ru_en !== i.name_ja_en ? "/" + i.name_ru_en : ""}`).join(" + ")}</h4>
+    <h4>${chosen.map(pair).join(" + ")}</h4>
     <dl>
       <dt>Combined area</dt><dd>${number(sum(chosen, "area_km2"))} km²</dd>
       <dt>Share of the four islands' area</dt><dd>${share.toFixed(1)}%</dd>
@@ -88,6 +91,7 @@ function render({ model, el }) {
       setSelected(selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id]);
     };
     path.addEventListener("click", toggle);
+    el.querySelector(`text.island-label[data-for="${path.dataset.id}"]`)?.addEventListener("click", toggle);
     path.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();

@@ -25,7 +25,22 @@ GROUPS = [
     ("Habomai + Shikotan + Kunashiri", ["habomai", "shikotan", "kunashiri"]),
     ("Kunashiri + Etorofu", ["kunashiri", "etorofu"]),
 ]
+#: Where labels go (lon, lat, anchor): in the sea beside each shape, not on it.
+LABELS = {
+    "etorofu": (148.05, 44.62, "start"),
+    "kunashiri": (146.08, 43.97, "start"),
+    "shikotan": (147.0, 43.7, "start"),
+    "habomai": (146.3, 43.38, "start"),
+    "hokkaido": (144.0, 43.5, "middle"),
+    "urup": (149.55, 46.05, "end"),
+}
 CONTEXT_LABELS = {"hokkaido": "Hokkaido", "urup": "Urup"}
+SEAS = [("Sea of Okhotsk", 144.7, 45.3), ("Pacific Ocean", 148.6, 43.3)]
+
+
+def pair(row: dict) -> str:
+    """The course's name pair, Japanese name first (a fixed order that carries no claim)."""
+    return row["name_ja_en"] if row["name_ja_en"] == row["name_ru_en"] else f"{row['name_ja_en']}/{row['name_ru_en']}"
 
 
 class _Projection:
@@ -59,20 +74,25 @@ def _svg(islands: list[dict]) -> str:
     for feature in outlines["features"]:
         key = feature["properties"]["id"]
         d = project.path(feature["geometry"])
+        lon, lat, anchor = LABELS[key]
+        x, y = project(lon, lat)
         if key in by_id:
-            row = by_id[key]
-            name = f"{row['name_ja_en']} / {row['name_ru_en']}"
+            name = escape(pair(by_id[key]))
             shapes.append(
                 f'<path class="island" data-id="{key}" d="{d}" tabindex="0" role="button" '
-                f'aria-pressed="false" aria-label="{escape(name)}"><title>{escape(name)}</title></path>'
+                f'aria-pressed="false" aria-label="{name}"><title>{name}</title></path>'
             )
-            x, y = project(row["lon"], row["lat"])
-            labels.append(f'<text class="label" x="{x}" y="{y}">{escape(name)}</text>')
+            labels.append(
+                f'<text class="label island-label" data-for="{key}" x="{x}" y="{y}" text-anchor="{anchor}">{name}</text>'
+            )
         else:
             shapes.append(f'<path class="context" d="{d}"/>')
-            lon, lat = {"hokkaido": (144.3, 43.5), "urup": (149.9, 46.05)}[key]
-            x, y = project(lon, lat)
-            labels.append(f'<text class="label context-label" x="{x}" y="{y}">{CONTEXT_LABELS[key]}</text>')
+            labels.append(
+                f'<text class="label context-label" x="{x}" y="{y}" text-anchor="{anchor}">{CONTEXT_LABELS[key]}</text>'
+            )
+    for sea, lon, lat in SEAS:
+        x, y = project(lon, lat)
+        labels.append(f'<text class="sea-label" x="{x}" y="{y}">{sea}</text>')
     title = "Map of the four islands (Habomai, Shikotan, Kunashiri/Kunashir, Etorofu/Iturup) and eastern Hokkaido"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {project.height}" '
@@ -134,17 +154,19 @@ class IslandMap(anywidget.AnyWidget):
         if isinstance(bundle, tuple):
             bundle = bundle[0]
         bundle = dict(bundle or {})
-        bundle["image/svg+xml"] = _static_svg(self.svg)
+        bundle["image/svg+xml"] = _static_svg(self.svg, self.selected)
         return bundle
 
 
-def _static_svg(svg: str) -> str:
-    """The SVG with its styles inlined, for a page that has no widget CSS."""
+def _static_svg(svg: str, selected: list[str]) -> str:
+    """The SVG with its styles inlined and the selection filled in, for a page with no widget CSS."""
+    chosen = "".join(f'.island[data-id="{i}"]{{fill:#b5532f}}' for i in selected)
     style = (
         "<style>.sea{fill:#e8f1f8}.context{fill:#d9d4c7;stroke:#8a8577;stroke-width:.6}"
         ".island{fill:#c9b98f;stroke:#6b5b3a;stroke-width:.8}"
         ".label{font:12px sans-serif;fill:#222}.context-label{fill:#555;font-style:italic}"
-        ".credit{font:9px sans-serif;fill:#666;text-anchor:end}</style>"
+        ".sea-label{font:italic 12px sans-serif;fill:#5a7d9a;text-anchor:middle}"
+        f".credit{{font:9px sans-serif;fill:#666;text-anchor:end}}{chosen}</style>"
     )
     head, rest = svg.split(">", 1)
     return f"{head}>{style}{rest}"
