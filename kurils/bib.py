@@ -22,7 +22,7 @@ KIND_LABEL = {
     "think-tank": "Think-tank publication",
     "reference": "Reference work",
 }
-MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+MONTHS = "January February March April May June July August September October November December".split()
 
 
 def _people(author: str) -> list[Person]:
@@ -40,8 +40,11 @@ def bibliography() -> BibliographyData:
     entries = {}
     for row in data.load("sources").itertuples():
         year, *rest = row.date.split("-")
+        people = _people(row.author)
+        # BibTeX styles require an article's author; unsigned pieces are entered as misc.
+        entry_type = ENTRY_TYPE.get(row.kind, "misc") if people else "misc"
         fields = {"title": "{" + row.title + "}", "year": year}
-        fields["journal" if ENTRY_TYPE.get(row.kind) == "article" else "howpublished"] = row.outlet
+        fields["journal" if entry_type == "article" else "howpublished"] = row.outlet
         if rest:
             fields["month"] = MONTHS[int(rest[0]) - 1]
         if row.url:
@@ -50,8 +53,7 @@ def bibliography() -> BibliographyData:
         if row.author == "not named":
             note = "Author not named. " + note
         fields["note"] = note
-        persons = {"author": _people(row.author)} if _people(row.author) else {}
-        entries[row.id] = Entry(ENTRY_TYPE.get(row.kind, "misc"), fields=fields, persons=persons)
+        entries[row.id] = Entry(entry_type, fields=fields, persons={"author": people} if people else {})
     return BibliographyData(entries=entries)
 
 

@@ -21,10 +21,10 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 MARK = "KURILS-RESULTS "
 GRADE_CELL = f"""
 import glob as _kg_glob, json as _kg_json
-from otter.test_files import create_test_file as _kg_create
+from otter.test_files.ok_test import OKTestFile as _kg_OKTestFile
 _kg_results = {{}}
 for _kg_path in sorted(_kg_glob.glob("tests/*.py")):
-    _kg_test = _kg_create(_kg_path)
+    _kg_test = _kg_OKTestFile.from_file(_kg_path)
     _kg_test.run(globals())
     _kg_results[_kg_test.name] = {{
         "score": _kg_test.score, "possible": _kg_test.possible,
@@ -45,6 +45,7 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str) -> None:
         notebook,
         timeout=int(cell_time_limit),
         allow_errors=True,
+        interrupt_on_timeout=True,  # a cell that runs too long is stopped; grading goes on
         kernel_name="python3",
         resources={"metadata": {"path": str(folder)}},
     )
@@ -53,26 +54,29 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str) -> None:
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
                 continue
+            where = f"cell {index + 1} of {len(notebook.cells)}"
             try:
                 client.execute_cell(cell, index)
-            except CellTimeoutError:
-                report["timeout"] = f"cell {index + 1} did not finish within {cell_time_limit} s"
-                client.km.interrupt_kernel()
-                break
             except DeadKernelError:
-                report["errors"].append(f"cell {index + 1} crashed the Python kernel")
+                report["errors"].append(f"{where} crashed the Python kernel")
                 break
             for output in cell.get("outputs", []):
-                if output.output_type == "error":
-                    report["errors"].append(f"cell {index + 1} raised {output.ename}: {output.evalue}")
-        if client.kc is not None and client.km.is_alive():
-            grading = nbformat.v4.new_code_cell(GRADE_CELL)
-            notebook.cells.append(grading)
+                if output.output_type == "error" and output.ename == "KeyboardInterrupt":
+                    report["timeout"] = f"{where} did not finish within {cell_time_limit} s and was stopped"
+                elif output.output_type == "error":
+                    report["errors"].append(f"{where} raised {output.ename}: {output.evalue}")
+        grading = nbformat.v4.new_code_cell(GRADE_CELL)
+        notebook.cells.append(grading)
+        try:
             client.execute_cell(grading, len(notebook.cells) - 1)
-            for output in grading.outputs:
-                text = output.get("text", "")
-                if output.output_type == "stream" and MARK in text:
-                    report["results"] = json.loads(text.split(MARK, 1)[1].splitlines()[0])
+        except (CellTimeoutError, DeadKernelError) as error:
+            report["grader_error"] = f"the checks could not run: {type(error).__name__}"
+        for output in grading.get("outputs", []):
+            text = output.get("text", "")
+            if output.output_type == "stream" and MARK in text:
+                report["results"] = json.loads(text.split(MARK, 1)[1].splitlines()[0])
+            elif output.output_type == "error":
+                report["grader_error"] = f"the checks could not run: {output.ename}: {output.evalue}"
     print(json.dumps(report))
 
 

@@ -251,7 +251,8 @@ def grade_one(path: Path, student: str, masters_by_name: dict[str, Path], time_l
         copy.write_bytes(raw)
         report, failure = _run_worker(copy, AUTOGRADER / f"{assignment}.zip", time_limit)
     if report is None or report.get("results") is None:
-        result.status = failure or (report or {}).get("timeout") or "could not be graded: the kernel stopped"
+        report = report or {}
+        result.status = failure or report.get("timeout") or report.get("grader_error") or "could not be graded"
         for question in spec:
             if question not in manual:
                 result.reasons[question] = [result.status]

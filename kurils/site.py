@@ -61,7 +61,7 @@ def build(all_pages: bool = False) -> Path:
     """Build the site strictly (warnings are errors) into _build/html."""
     vendor()
     bib.write()
-    command = [sys.executable, "-m", "jupyter_book", "build", str(ROOT), "-nW", "--keep-going"]
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-nW", "--keep-going"]
     if all_pages:
         command.append("--all")
     result = subprocess.run(command, cwd=ROOT)

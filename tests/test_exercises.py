@@ -77,6 +77,10 @@ def graded(released, tmp_path_factory):
         "wrong": _submission(solution, _set_cell("q5_answer =", 'q5_answer = "c"')),
         "raises": _submission(solution, _set_cell("total_area =", 'raise ValueError("oops")')),
         "loops": _submission(solution, _set_cell("q5_answer =", "while True:\n    pass")),
+        "stubborn": _submission(
+            solution,
+            _set_cell("q5_answer =", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+        ),
     }
     for name, notebook in notebooks.items():
         (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
@@ -126,8 +130,16 @@ def test_a_raising_notebook_is_graded_and_the_status_names_the_cell(graded):
 
 def test_a_looping_notebook_is_stopped_and_said_to_be(graded):
     rows, *_ = graded
-    assert "did not finish" in rows["loops"]["status"] or "timed out" in rows["loops"]["status"]
+    assert "did not finish within 20 s and was stopped" in rows["loops"]["status"]
     assert rows["loops"]["q5"] == "0"
+    assert rows["loops"]["q1"] == "2", "answers before the looping cell still count"
+
+
+def test_a_loop_that_ignores_interrupts_hits_the_time_limit_and_the_class_is_still_graded(graded):
+    rows, *_ = graded
+    assert rows["stubborn"]["status"].startswith("timed out: grading took longer than 40 s")
+    assert rows["stubborn"]["total"] == "0"
+    assert rows["wrong"]["status"].startswith("graded")
 
 
 def test_empty_and_invalid_files_get_a_plain_status(graded):

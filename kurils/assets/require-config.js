@@ -5,6 +5,9 @@
   require.config({
     paths: {
       anywidget: here + "anywidget/index",
+      // The bundled @jupyter-widgets modules find their icon fonts next to their own
+      // module URL; these entries put that URL in our html-manager folder.
+      "@jupyter-widgets": here + "html-manager",
       "@jupyter-widgets/html-manager/dist": here + "html-manager",
     },
   });

@@ -2,6 +2,7 @@
 // the SVG drawn in Python. Runs the same in JupyterLab and on the static site.
 
 const number = (value) => (value == null ? "—" : Math.round(value).toLocaleString("en"));
+const km = (value) => value.toLocaleString("en", { maximumFractionDigits: 1 });
 
 // The course's name pair: Japanese name first, a fixed order that carries no claim.
 const pair = (i) => (i.name_ja_en === i.name_ru_en ? i.name_ja_en : `${i.name_ja_en}/${i.name_ru_en}`);
@@ -19,7 +20,7 @@ function islandDetails(island) {
       <dt>Area</dt><dd>${area}</dd>
       <dt>Japanese residents, ${island.pop_1945_date.slice(0, 4)}</dt><dd>${number(island.pop_1945)}</dd>
       <dt>Residents under Russian administration, ${island.pop_now_year}</dt><dd>${now}</dd>
-      <dt>Distance</dt><dd>${number(island.distance_km)} km from ${island.distance_from}</dd>
+      <dt>Distance</dt><dd>${km(island.distance_km)} km from ${island.distance_from}</dd>
     </dl>`;
 }
 
