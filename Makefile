@@ -59,6 +59,7 @@ lab: setup
 
 test: setup system-deps
 	$(BIN)/ruff check kurils tests
+	$(BIN)/ruff format --check kurils tests
 	$(BIN)/python -m pytest
 
 release: setup

@@ -28,7 +28,8 @@ for _kg_path in sorted(_kg_glob.glob("tests/*.py")):
     _kg_test.run(globals())
     _kg_results[_kg_test.name] = {{
         "score": _kg_test.score, "possible": _kg_test.possible,
-        "failed": [[r.test_case.name, r.test_case.hidden, r.message] for r in _kg_test.test_case_results if not r.passed],
+        "failed": [[r.test_case.name, r.test_case.hidden, r.message]
+                   for r in _kg_test.test_case_results if not r.passed],
     }}
 print({MARK!r} + _kg_json.dumps(_kg_results))
 """

@@ -79,7 +79,7 @@ def graded(released, tmp_path_factory):
         "loops": _submission(solution, _set_cell("q5_answer =", "while True:\n    pass")),
         "stubborn": _submission(
             solution,
-            _set_cell("q5_answer =", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+            _set_cell("q5_answer =", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile 1:\n    pass"),
         ),
     }
     for name, notebook in notebooks.items():

@@ -24,8 +24,17 @@ def test_the_jupyter_server_serves_a_chapter_as_a_notebook():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         "--IdentityProvider.token=test", f"--ServerApp.root_dir={ROOT}"],
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "server",
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            "--IdentityProvider.token=test",
+            f"--ServerApp.root_dir={ROOT}",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

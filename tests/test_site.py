@@ -16,7 +16,8 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 def _pages(built_site: Path) -> list[str]:
     skip = {"genindex.html", "search.html"}
-    return sorted(str(p.relative_to(built_site)) for p in built_site.rglob("*.html") if p.name not in skip and "_static" not in p.parts)
+    pages = built_site.rglob("*.html")
+    return sorted(str(p.relative_to(built_site)) for p in pages if p.name not in skip and "_static" not in p.parts)
 
 
 def test_every_chapter_in_the_toc_is_built(built_site):
@@ -67,7 +68,8 @@ def test_every_page_loads_offline_without_console_errors(built_site, server, bro
     for relative in pages:
         page, outside, errors = _open(browser, f"{server}/{relative}")
         page.wait_for_timeout(300)
-        page.screenshot(path=str(SCREENSHOTS / (relative.replace("/", "_").removesuffix(".html") + ".png")), full_page=True)
+        shot = SCREENSHOTS / (relative.replace("/", "_").removesuffix(".html") + ".png")
+        page.screenshot(path=str(shot), full_page=True)
         page.close()
         assert outside == [], f"{relative} requested {outside}"
         assert errors == [], f"{relative} logged {errors}"

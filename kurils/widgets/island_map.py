@@ -82,9 +82,8 @@ def _svg(islands: list[dict]) -> str:
                 f'<path class="island" data-id="{key}" d="{d}" tabindex="0" role="button" '
                 f'aria-pressed="false" aria-label="{name}"><title>{name}</title></path>'
             )
-            labels.append(
-                f'<text class="label island-label" data-for="{key}" x="{x}" y="{y}" text-anchor="{anchor}">{name}</text>'
-            )
+            position = f'x="{x}" y="{y}" text-anchor="{anchor}"'
+            labels.append(f'<text class="label island-label" data-for="{key}" {position}>{name}</text>')
         else:
             shapes.append(f'<path class="context" d="{d}"/>')
             labels.append(
