@@ -55,7 +55,7 @@ serve:
 	$(KURILS) serve
 
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: setup system-deps
 	$(BIN)/ruff check kurils tests

@@ -12,6 +12,13 @@ import json
 from pathlib import Path
 
 QUIZ_DIR = Path(__file__).resolve().parent.parent / "chapters" / "quizzes"
+#: jupyterquiz's palette with feedback colours dark enough to read on white (contrast above 4.5:1).
+COLORS = {
+    "--jq-multiple-choice-bg": "#345995",
+    "--jq-many-choice-bg": "#7a3b12",
+    "--jq-correct-color": "#2e6b30",
+    "--jq-incorrect-color": "#b3261e",
+}
 
 
 def questions(chapter: str, quiz_dir: Path = QUIZ_DIR) -> list[dict]:
@@ -45,4 +52,4 @@ def quiz(chapter: str) -> None:
     """Show a chapter's self-check questions."""
     from jupyterquiz import display_quiz
 
-    display_quiz(questions(chapter), shuffle_answers=True, colors="fdsp")
+    display_quiz(questions(chapter), shuffle_answers=True, colors=COLORS)

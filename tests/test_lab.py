@@ -33,6 +33,7 @@ def test_the_jupyter_server_serves_a_chapter_as_a_notebook():
             f"--port={port}",
             "--ip=127.0.0.1",
             "--IdentityProvider.token=test",
+            "--allow-root",
             f"--ServerApp.root_dir={ROOT}",
         ],
         stdout=subprocess.DEVNULL,

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kurils import grading
+from kurils import grading, selfcheck
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -94,6 +94,20 @@ def test_the_island_map_responds_to_clicks_and_buttons_with_no_kernel(server, br
     widget.get_by_role("button", name="Clear").click()
     assert widget.locator("path.island.selected").count() == 0
     widget.screenshot(path=str(SCREENSHOTS / "island-map-widget.png"))
+    page.close()
+    assert outside == [] and errors == []
+
+
+def test_a_self_check_question_gives_feedback_in_the_page(server, browser):
+    question = selfcheck.questions("ch01")[0]
+    right = next(a for a in question["answers"] if a["correct"])
+    wrong = next(a for a in question["answers"] if not a["correct"])
+    page, outside, errors = _open(browser, f"{server}/chapters/01-islands.html")
+    quiz = page.locator("#check-your-understanding .Quiz").first
+    quiz.locator(".MCButton", has_text=wrong["answer"]).first.click()
+    assert quiz.locator(".Feedback").inner_text().strip() == wrong["feedback"]
+    quiz.locator(".MCButton", has_text=right["answer"]).first.click()
+    assert quiz.locator(".Feedback").inner_text().strip() == right["feedback"]
     page.close()
     assert outside == [] and errors == []
 
