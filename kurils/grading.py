@@ -108,12 +108,12 @@ def release(masters_dir: Path, out: Path = RELEASE, autograder_dir: Path = AUTOG
         problems = leaks(student.read_text(encoding="utf-8"), master)
         if problems:
             raise SystemExit(f"refusing to release {name}: the student notebook contains {'; '.join(problems)}")
-        (out / name).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(student, out / name / f"{name}.ipynb")
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(student, out / f"{name}.ipynb")
         autograder_dir.mkdir(parents=True, exist_ok=True)
         (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
         shutil.copyfile(zip_file, autograder_dir / f"{name}.zip")
-        written[name] = out / name / f"{name}.ipynb"
+        written[name] = out / f"{name}.ipynb"
     return written
 
 

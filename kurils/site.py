@@ -8,12 +8,13 @@ which Sphinx publishes as ``_static/vendor/``. It is kept out of the book's own
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from kurils import bib
+from kurils import bib, grading
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
@@ -21,6 +22,8 @@ VENDOR = ROOT / "_vendor" / "vendor"
 ASSETS = Path(__file__).resolve().parent / "assets"
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
+#: Files copied as they are to the site's root (html_extra_path in _config.yml).
+EXTRA = BUILD / "site-extra"
 
 #: (source under node_modules, destination under _vendor/vendor); globs allowed.
 VENDORED = [
@@ -57,16 +60,51 @@ def vendor() -> Path:
     return VENDOR
 
 
+def publish_exercises() -> Path:
+    """Put the student notebooks (no solutions, no hidden tests) on the site for download."""
+    target = EXTRA / "exercise-notebooks"
+    masters = grading.masters(ROOT / "exercises")
+    fresh = target.exists() and all(
+        (target / f"{name}.ipynb").exists() and (target / f"{name}.ipynb").stat().st_mtime > path.stat().st_mtime
+        for name, path in masters.items()
+    )
+    if not fresh:
+        shutil.rmtree(target, ignore_errors=True)
+        grading.release(ROOT / "exercises", target)
+    return target
+
+
+def _fingerprint() -> str:
+    """A hash of what executed pages depend on besides their own code: the package, data and quizzes."""
+    digest = hashlib.sha256()
+    for folder, pattern in [("kurils", "**/*.*"), ("data", "**/*.*"), ("chapters/quizzes", "*.json")]:
+        for path in sorted((ROOT / folder).glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def build(all_pages: bool = False) -> Path:
-    """Build the site strictly (warnings are errors) into _build/html."""
+    """Build the site strictly (warnings are errors) into _build/html.
+
+    Jupyter Book's execution cache re-runs a chapter only when its own code changes, so a
+    change to the package, the data or the quizzes clears the cache and rebuilds every page.
+    """
     vendor()
     bib.write()
+    publish_exercises()
+    stamp = BUILD / ".inputs-fingerprint"
+    fingerprint = _fingerprint()
+    if not stamp.exists() or stamp.read_text() != fingerprint:
+        shutil.rmtree(BUILD / ".jupyter_cache", ignore_errors=True)
+        all_pages = True
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-nW", "--keep-going"]
     if all_pages:
         command.append("--all")
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode != 0:
         raise SystemExit(f"the book did not build cleanly (exit {result.returncode}); see the warnings above.")
+    stamp.write_text(fingerprint)
     return HTML
 
 

@@ -26,6 +26,13 @@ def test_every_chapter_in_the_toc_is_built(built_site):
         assert (built_site / f"{chapter}.html").exists(), chapter
 
 
+def test_the_site_offers_each_exercise_notebook_for_download(built_site):
+    for name in grading.masters(ROOT / "exercises"):
+        notebook = built_site / "exercise-notebooks" / f"{name}.ipynb"
+        assert notebook.exists(), name
+        assert "grader.check(" in notebook.read_text(encoding="utf-8")
+
+
 def test_no_page_loads_anything_from_another_host(built_site):
     for page in _pages(built_site):
         html = (built_site / page).read_text(encoding="utf-8")
