@@ -49,7 +49,22 @@ def questions(chapter: str, quiz_dir: Path = QUIZ_DIR) -> list[dict]:
 
 
 def quiz(chapter: str) -> None:
-    """Show a chapter's self-check questions."""
-    from jupyterquiz import display_quiz
+    """Show a chapter's self-check questions (jupyterquiz's display_quiz, with one change).
 
-    display_quiz(questions(chapter), shuffle_answers=True, colors=COLORS)
+    Where a page has a MathJax without ``typeset`` (JupyterLab 4 does), jupyterquiz
+    fetches MathJax from a CDN. The course's questions contain no maths, so the script
+    runs with ``MathJax`` shadowed as undefined and never reaches for the network.
+    """
+    import random
+    import string
+
+    from IPython.display import HTML, Javascript, display
+    from jupyterquiz.dynamic.loader import load_questions_script
+    from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
+
+    div_id = "".join(random.choice(string.ascii_letters) for _ in range(12))
+    prefix, static, url = load_questions_script(questions(chapter), div_id)
+    div = render_div(div_id, False, True, False, 1_000_000, 600, 10, "left")
+    script = build_script(prefix, static, url, div_id, True)
+    display(HTML(div + build_styles(div_id, COLORS)))
+    display(Javascript(f"(function (MathJax) {{\n{script}\n}})(undefined);"))
