@@ -35,10 +35,10 @@ def _people(author: str) -> list[Person]:
     return [Person("{" + author + "}")]
 
 
-def bibliography() -> BibliographyData:
+def bibliography(data_dir: Path = data.DATA_DIR) -> BibliographyData:
     """The sources data set as BibTeX entries, each noting its kind and perspective."""
     entries = {}
-    for row in data.load("sources").itertuples():
+    for row in data.load("sources", data_dir).itertuples():
         year, *rest = row.date.split("-")
         people = _people(row.author)
         # BibTeX styles require an article's author; unsigned pieces are entered as misc.
@@ -57,11 +57,11 @@ def bibliography() -> BibliographyData:
     return BibliographyData(entries=entries)
 
 
-def render() -> str:
+def render(data_dir: Path = data.DATA_DIR) -> str:
     header = "% Generated from data/sources.csv by `kurils bib`; edit the CSV, not this file.\n\n"
-    return header + bibliography().to_string("bibtex")
+    return header + bibliography(data_dir).to_string("bibtex")
 
 
-def write(path: Path = BIBFILE) -> Path:
-    path.write_text(render(), encoding="utf-8")
+def write(path: Path = BIBFILE, data_dir: Path = data.DATA_DIR) -> Path:
+    path.write_text(render(data_dir), encoding="utf-8")
     return path

@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from kurils import bib, data, geography, grading, site
+from kurils import bib, chapters, data, geography, grading, site
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,7 +17,13 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="serve the built site on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     commands.add_parser("validate", help="check every data file against its schema")
-    commands.add_parser("bib", help="regenerate references.bib from data/sources.csv")
+    check = commands.add_parser("check-chapter", help="check a chapter's anatomy, citations and dates")
+    check.add_argument("chapter", type=Path)
+    check.add_argument("--data", type=Path, default=data.DATA_DIR, help="data folder (default: data/)")
+    check.add_argument("--allowlist", type=Path, default=chapters.ALLOWLIST, help="dates allowlist (YAML)")
+    bibparser = commands.add_parser("bib", help="regenerate references.bib from data/sources.csv")
+    bibparser.add_argument("--data", type=Path, default=data.DATA_DIR)
+    bibparser.add_argument("--out", type=Path, default=bib.BIBFILE)
     commands.add_parser("vendor", help="copy the site's JavaScript from node_modules into _vendor/")
     commands.add_parser("geography", help="rebuild data/geography/region.geojson from Natural Earth")
     release = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
@@ -40,8 +46,16 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "validate":
         for name, frame in data.validate_all().items():
             print(f"{name}: {len(frame)} rows, valid")
+    elif args.command == "check-chapter":
+        known = set(data.load("sources", args.data)["id"])
+        problems = chapters.structure_problems(args.chapter)
+        problems += [f"cites unknown source {key!r}" for key in sorted(chapters.cited(args.chapter) - known)]
+        allowed = chapters.allowlist(args.allowlist)
+        problems += chapters.date_problems(args.chapter, data.load("events", args.data), allowed)
+        print("\n".join(problems) or f"{args.chapter}: no problems found")
+        raise SystemExit(1 if problems else 0)
     elif args.command == "bib":
-        print(f"wrote {bib.write()}")
+        print(f"wrote {bib.write(args.out, args.data)}")
     elif args.command == "vendor":
         print(f"wrote {site.vendor()}")
     elif args.command == "geography":

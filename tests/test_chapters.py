@@ -8,7 +8,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from kurils import data, selfcheck
+from kurils import chapters, data, selfcheck
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
@@ -68,3 +68,21 @@ def test_a_broken_self_check_is_rejected(tmp_path):
     (tmp_path / "bad.json").write_text('[{"question": "Q?", "type": "multiple_choice", "answers": [{"answer": "A"}]}]')
     with pytest.raises(ValueError, match="no correct answer"):
         selfcheck.questions("bad", tmp_path)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_every_full_date_in_the_prose_is_an_event_or_allowlisted(chapter):
+    assert chapters.date_problems(chapter, data.load("events")) == []
+
+
+def test_the_date_check_finds_a_date_that_drifted_from_the_data(tmp_path):
+    chapter = tmp_path / "99-test.md"
+    chapter.write_text("# T\n\nThe treaty was signed on 8 February 1855 (really 7 February 1855).\n")
+    problems = chapters.date_problems(chapter, data.load("events"), allowed={})
+    assert len(problems) == 1 and "'8 February 1855' (1855-02-08)" in problems[0]
+
+
+def test_every_allowlisted_date_has_a_reason_and_a_chapter():
+    for chapter, dates in chapters.allowlist().items():
+        assert (chapters.CHAPTER_DIR / f"{chapter}.md").exists(), chapter
+        assert all(isinstance(reason, str) and len(reason) > 20 for reason in dates.values())
