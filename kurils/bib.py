@@ -65,3 +65,24 @@ def render(data_dir: Path = data.DATA_DIR) -> str:
 def write(path: Path = BIBFILE, data_dir: Path = data.DATA_DIR) -> Path:
     path.write_text(render(data_dir), encoding="utf-8")
     return path
+
+
+def table(kind: str | None = None, data_dir: Path = data.DATA_DIR):
+    """The bibliography as an HTML table (author, title, outlet, date, perspective, link), for a page."""
+    from html import escape
+
+    from IPython.display import HTML
+
+    sources = data.load("sources", data_dir)
+    if kind is not None:
+        if kind not in KIND_LABEL:
+            raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KIND_LABEL)}")
+        sources = sources[sources["kind"] == kind]
+    rows = []
+    for row in sources.sort_values(["date", "id"]).itertuples():
+        link = f'<a href="{escape(row.url)}">link</a>' if row.url else ""
+        cells = [row.id, row.author, row.title, row.outlet, row.date, row.perspective]
+        rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + f"<td>{link}</td></tr>")
+    head = "".join(f"<th>{h}</th>" for h in ["id", "author", "title", "outlet", "date", "perspective", "link"])
+    body = "".join(rows)
+    return HTML(f'<table class="kurils-bibliography"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')

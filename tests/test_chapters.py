@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import jupytext
@@ -12,12 +11,6 @@ from kurils import chapters, data, selfcheck
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
-REQUIRED = ["Overview", "Check your understanding", "Graded exercises", "Summary", "Sources and further reading"]
-
-
-def _headings(path: Path) -> list[tuple[int, str]]:
-    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
-    return [(len(m.group(1)), m.group(2).strip()) for m in re.finditer(r"^(#{1,6}) (.+)$", text, flags=re.M)]
 
 
 def test_there_are_chapters():
@@ -25,22 +18,18 @@ def test_there_are_chapters():
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_has_one_title_and_no_skipped_heading_levels(chapter):
-    headings = _headings(chapter)
-    assert [level for level, _ in headings].count(1) == 1 and headings[0][0] == 1
-    for (before, _), (after, title) in zip(headings, headings[1:], strict=False):
-        assert after <= before + 1, f"{chapter.name}: heading {title!r} skips a level"
+def test_chapter_follows_the_course_anatomy(chapter):
+    """One H1, no skipped levels, the required sections in order, objectives, both positions, citations."""
+    assert chapters.structure_problems(chapter) == []
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_has_the_required_sections_in_order(chapter):
-    titles = [title for level, title in _headings(chapter) if level == 2]
-    positions = [titles.index(name) for name in REQUIRED if name in titles]
-    assert [name for name in REQUIRED if name not in titles] == []
-    assert positions == sorted(positions)
-    text = chapter.read_text(encoding="utf-8")
-    assert "Learning objectives" in text and "Time to complete" in text
-    assert "{tab-item} Japan" in text and "{tab-item} Russia" in text, "both official positions, side by side"
+def test_the_anatomy_check_notices_a_missing_section_and_position(tmp_path):
+    chapter = tmp_path / "99-test.md"
+    chapter.write_text("# 9. Test\n\n## Overview\n\nLearning objectives. Time to complete.\n\n### Deep\n\n## Summary\n")
+    problems = chapters.structure_problems(chapter)
+    assert any("missing sections" in p for p in problems)
+    assert "no Russia's official position in a tab" in problems
+    assert "no at least one citation" in problems
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -52,10 +41,9 @@ def test_chapter_opens_as_a_python_notebook(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_cites_only_sources_in_the_bibliography(chapter):
-    text = chapter.read_text(encoding="utf-8")
-    cited = {key.strip() for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", text) for key in group.split(",")}
+    cited = chapters.cited(chapter)
     assert cited, f"{chapter.name} cites nothing"
-    assert cited <= set(data.load("sources")["id"])
+    assert cited - set(data.load("sources")["id"]) == set()
 
 
 def test_every_self_check_has_a_correct_answer_and_feedback():
@@ -86,3 +74,16 @@ def test_every_allowlisted_date_has_a_reason_and_a_chapter():
     for chapter, dates in chapters.allowlist().items():
         assert (chapters.CHAPTER_DIR / f"{chapter}.md").exists(), chapter
         assert all(isinstance(reason, str) and len(reason) > 20 for reason in dates.values())
+
+
+PAGES = sorted((ROOT).glob("*.md"))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [p for p in PAGES if p.name not in {"README.md", "DECISIONS.md", "LICENSE-CONTENT.md"}],
+    ids=lambda p: p.stem,
+)
+def test_every_page_has_exactly_one_title(page):
+    levels = [level for level, _ in chapters.headings(page)]
+    assert levels.count(1) == 1 and levels[0] == 1
