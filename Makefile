@@ -28,6 +28,10 @@ $(BIN)/.installed: pyproject.toml
 
 # npm packages the site serves itself; `npm ci` checks each against the lockfile's integrity hash.
 node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "Installing Debian packages: nodejs npm"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "npm is missing. Install Node.js and npm, e.g.: sudo apt-get install nodejs npm"; exit 1; fi; }
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
