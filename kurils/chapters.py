@@ -62,7 +62,8 @@ def structure_problems(path: Path) -> list[str]:
         ("Time to complete", "time to complete"),
         ("{tab-item} Japan", "Japan's official position in a tab"),
         ("{tab-item} Russia", "Russia's official position in a tab"),
-        ("{cite:", "at least one citation"),
+        ("cite:", "at least one citation"),
+        ("{footbibliography}", "list of sources (footbibliography)"),
     ]:
         if needed not in text:
             problems.append(f"no {why}")
@@ -71,7 +72,7 @@ def structure_problems(path: Path) -> list[str]:
 
 def cited(path: Path) -> set[str]:
     """Every citation key used in the chapter."""
-    groups = re.findall(r"\{cite:[pt]\}`([^`]+)`", prose(path))
+    groups = re.findall(r"\{(?:foot)?cite:[pt]\}`([^`]+)`", prose(path))
     return {key.strip() for group in groups for key in group.split(",")}
 
 

@@ -69,10 +69,13 @@ def _broken_copy(tmp_path: Path, name: str, row: int, column: str, value: str) -
     ],
 )
 def test_a_broken_row_is_rejected_with_file_line_and_problem(tmp_path, name, column, value, message):
-    copy = _broken_copy(tmp_path, name, 1, column, value)
+    frame = data.load(name)
+    # the first row that the change breaks (a day-precision event for the precision case)
+    row = int((frame["date_precision"] == "day").to_numpy().argmax()) if column == "date_precision" else 1
+    copy = _broken_copy(tmp_path, name, row, column, value)
     with pytest.raises(data.DataError) as error:
         data.load(name, copy)
-    assert f"{name}.csv, line 3" in str(error.value) or "sources.csv" in str(error.value)
+    assert f"{name}.csv, line {row + 2}" in str(error.value) or "sources.csv" in str(error.value)
     assert message in str(error.value)
 
 

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kurils import grading, selfcheck
+from kurils import chapters, data, grading, selfcheck
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -24,6 +24,23 @@ def test_every_chapter_in_the_toc_is_built(built_site):
     toc = (ROOT / "_toc.yml").read_text()
     for chapter in re.findall(r"file: (\S+)", toc):
         assert (built_site / f"{chapter}.html").exists(), chapter
+
+
+def test_every_citation_appears_in_its_pages_list_of_sources(built_site):
+    """Citations are footnotes (one list per page); each cited key must be in that page's list."""
+    pages = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md")) + [ROOT / "names.md", ROOT / "glossary.md"]
+    for page in pages:
+        html = (built_site / page.relative_to(ROOT).with_suffix(".html")).read_text(encoding="utf-8")
+        keys = chapters.cited(page)
+        assert keys, page.name
+        missing = [key for key in keys if f'id="footcite-{key}"' not in html]
+        assert missing == [], f"{page.name}: sources not listed: {missing}"
+
+
+def test_the_bibliography_page_lists_every_source_with_kind_and_perspective(built_site):
+    html = (built_site / "bibliography.html").read_text(encoding="utf-8")
+    for row in data.load("sources").itertuples():
+        assert f"<td>{row.id}</td>" in html, row.id
 
 
 def test_the_site_offers_each_exercise_notebook_for_download(built_site):

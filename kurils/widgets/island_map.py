@@ -34,7 +34,7 @@ LABELS = {
     "hokkaido": (144.0, 43.5, "middle"),
     "urup": (149.55, 46.05, "end"),
 }
-CONTEXT_LABELS = {"hokkaido": "Hokkaido", "urup": "Urup"}
+CONTEXT_LABELS = {"hokkaido": "Hokkaido", "urup": "Uruppu/Urup"}
 SEAS = [("Sea of Okhotsk", 144.7, 45.3), ("Pacific Ocean", 148.6, 43.3)]
 
 
