@@ -14,6 +14,11 @@ from kurils import grading
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS = ROOT / "exercises"
+#: A well-formed otter test for q5 that always passes: what a tampering student would write.
+FAKE_TEST = (
+    "OK_FORMAT = True\ntest = {'name': 'q5', 'points': 1, 'suites': [{'cases': [{'code': '>>> True\\nTrue\\n', "
+    "'hidden': False, 'locked': False}], 'scored': True, 'setup': '', 'teardown': '', 'type': 'doctest'}]}\n"
+)
 
 
 def test_student_release_has_no_solutions_or_hidden_tests(released):
@@ -77,6 +82,15 @@ def graded(released, tmp_path_factory):
         "wrong": _submission(solution, _set_cell("q5_answer =", 'q5_answer = "c"')),
         "raises": _submission(solution, _set_cell("total_area =", 'raise ValueError("oops")')),
         "loops": _submission(solution, _set_cell("q5_answer =", "while True:\n    pass")),
+        "tamper": _submission(
+            solution,
+            _set_cell(
+                "q5_answer =",
+                "import os\nos.makedirs('tests', exist_ok=True)\n"
+                "open('tests/q5.py', 'w').write(" + repr(FAKE_TEST) + ")\n"
+                "q5_answer = 'c'",
+            ),
+        ),
         "stubborn": _submission(
             solution,
             _set_cell("q5_answer =", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile 1:\n    pass"),
@@ -140,6 +154,12 @@ def test_a_loop_that_ignores_interrupts_hits_the_time_limit_and_the_class_is_sti
     assert rows["stubborn"]["status"].startswith("timed out: grading took longer than 40 s")
     assert rows["stubborn"]["total"] == "0"
     assert rows["wrong"]["status"].startswith("graded")
+
+
+def test_a_notebook_that_writes_its_own_tests_gains_nothing(graded):
+    rows, *_ = graded
+    assert rows["tamper"]["q5"] == "0"
+    assert rows["tamper"]["total"] == rows["wrong"]["total"]
 
 
 def test_empty_and_invalid_files_get_a_plain_status(graded):
