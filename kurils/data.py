@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DATASETS = ("sources", "islands", "events")
+DATASETS = ("sources", "islands", "events", "meetings", "excerpts", "source_errors")
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -65,6 +65,8 @@ def _convert(value: str, field: dict) -> object:
         raise ValueError(f"{value!r} does not match the pattern {field['pattern']}")
     if "minimum" in field and converted < field["minimum"]:
         raise ValueError(f"{value} is below the minimum {field['minimum']}")
+    if "maxLength" in field and len(value) > field["maxLength"]:
+        raise ValueError(f"is {len(value)} characters long; at most {field['maxLength']} are allowed")
     if "maximum" in field and converted > field["maximum"]:
         raise ValueError(f"{value} is above the maximum {field['maximum']}")
     return converted
@@ -149,13 +151,13 @@ def validate(name: str, path: Path | None = None, data_dir: Path = DATA_DIR) -> 
     return pd.DataFrame(rows, columns=expected)
 
 
-def _check_source_ids(name: str, frame: pd.DataFrame, known: set[str]) -> None:
-    if "sources" not in frame.columns:
-        return
+def _check_source_ids(name: str, frame: pd.DataFrame, known: set[str], data_dir: Path) -> None:
+    columns = [f["name"] for f in schema(name, data_dir)["fields"] if f.get("type") == "source-ids"]
     problems = [
-        f"{name}.csv, line {i + 2} ({row['id']}): sources: {sid!r} is not an id in sources.csv"
+        f"{name}.csv, line {i + 2} ({row['id']}): {column}: {sid!r} is not an id in sources.csv"
+        for column in columns
         for i, row in frame.iterrows()
-        for sid in row["sources"]
+        for sid in (row[column] or [])
         if sid not in known
     ]
     if problems:
@@ -167,7 +169,7 @@ def load(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     frame = validate(name, data_dir=data_dir)
     if name != "sources":
         known = set(validate("sources", data_dir=data_dir)["id"])
-        _check_source_ids(name, frame, known)
+        _check_source_ids(name, frame, known, data_dir)
     return frame
 
 
