@@ -123,3 +123,54 @@ def test_map_outlines_are_what_the_script_builds_from_natural_earth():
 def test_map_outlines_hold_every_island_and_hokkaido():
     ids = {f["properties"]["id"] for f in geography.load()["features"]}
     assert {"hokkaido", "etorofu", "kunashiri", "shikotan", "habomai"} <= ids
+
+
+#: The five source documents (see shared/sources/SOURCES.md), by their ids in sources.csv.
+SOURCE_FILES = {
+    "ru-journal-2018": "000_a3d9661c27ec9e43.txt",
+    "jamestown-edm-2016": "001_de2d3af55227cded.txt",
+    "ifri-pajon-2017": "002_c30de32607eed179.txt",
+    "asan-forum-2013": "003_8b81da242dc57817.txt",
+    "valdai-2016": "004_11eb1f1af465d0b5.txt",
+}
+SHARED_SOURCES = Path(__file__).resolve().parent.parent.parent / "shared" / "sources"
+
+
+def _plain(text: str) -> str:
+    """Compare quotations without regard to curly quotes, dashes or line breaks."""
+    for fancy, plain in [("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("–", "-"), ("—", "-")]:
+        text = text.replace(fancy, plain)
+    return " ".join(text.split())
+
+
+def test_every_excerpt_from_a_source_document_is_quoted_exactly():
+    if not SHARED_SOURCES.is_dir():
+        pytest.skip("the source documents (shared/sources beside the repository) are not on this machine")
+    documents = {sid: _plain((SHARED_SOURCES / name).read_text(encoding="utf-8")) for sid, name in SOURCE_FILES.items()}
+    checked = 0
+    for row in data.load("excerpts").itertuples():
+        for sid in row.sources:
+            if sid in documents:
+                assert _plain(row.text) in documents[sid], f"excerpt {row.id} is not in {sid} word for word"
+                checked += 1
+    assert checked == sum(1 for r in data.load("excerpts").itertuples() if set(r.sources) & set(documents))
+
+
+def test_excerpts_are_short_and_name_their_marked_words():
+    for row in data.load("excerpts").itertuples():
+        assert len(row.text) <= 400
+        for word in row.marked_words.split(";"):
+            assert _plain(word.strip()).lower() in _plain(row.text).lower(), f"{row.id}: {word!r} is not in the text"
+
+
+def test_source_errors_concern_the_five_documents_and_cite_other_sources():
+    for row in data.load("source_errors").itertuples():
+        assert len(row.document) == 1 and row.document[0] in SOURCE_FILES, row.id
+        assert row.document[0] not in row.sources, f"{row.id} is corrected by the document itself"
+
+
+def test_meetings_are_dated_to_the_day_within_2013_to_2018():
+    for row in data.load("meetings").itertuples():
+        assert "2013" <= row.date[:4] <= "2018", row.id
+        assert row.id.startswith(row.date), row.id
+        assert not row.end_date or row.end_date >= row.date, row.id
