@@ -131,7 +131,7 @@ def validate(name: str, path: Path | None = None, data_dir: Path = DATA_DIR) -> 
             if value == "":
                 if field.get("required"):
                     problems.append(f"{label}: {column}: required, but empty")
-                row[column] = "" if field.get("type", "string") == "string" else None
+                row[column] = "" if field.get("type", "string") in ("string", "partial-date") else None
                 continue
             try:
                 row[column] = _convert(value, field)
