@@ -206,4 +206,4 @@ def timeline(start: int, end: int, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     chosen = events[(years >= start) & (years <= end)].sort_values("date")
     table = chosen[["date", "title", "place", "summary"]].copy()
     table["sources"] = chosen["sources"].str.join(", ")
-    return table.set_index("date")
+    return table.reset_index(drop=True)

@@ -10,4 +10,4 @@ def table(frame: pd.DataFrame):
     styler = frame.style
     if "sources" in frame.columns:
         styler = styler.set_properties(subset=["sources"], **{"font-size": "0.8em", "word-break": "break-word"})
-    return styler.set_properties(**{"text-align": "left", "vertical-align": "top"})
+    return styler.set_properties(**{"text-align": "left", "vertical-align": "top"}).hide(axis="index")
