@@ -149,6 +149,14 @@ class Result:
     def out_of(self) -> float:
         return sum(p for q, p in self.possible.items() if self.scores.get(q) is not None)
 
+    def fail(self, reason: str) -> Result:
+        """Record ``reason`` as the status and as the reason every autograded question scored nothing."""
+        self.status = reason
+        for question, score in self.scores.items():
+            if score is not None:
+                self.reasons[question] = [reason]
+        return self
+
 
 def _student_name(path: Path, folder: Path) -> str:
     """A student is named by their folder when each has one, else by the file name."""
@@ -230,9 +238,8 @@ def grade_one(path: Path, student: str, masters_by_name: dict[str, Path], time_l
     for question, meta in spec.items():
         result.possible[question] = meta["points"]
         result.scores[question] = None if meta["manual"] else 0.0
-    manual = [q for q, meta in spec.items() if meta["manual"]]
-    for question in manual:
-        result.reasons[question] = ["graded by hand by your teacher, with the rubric in the exercise"]
+        if meta["manual"]:
+            result.reasons[question] = ["graded by hand by your teacher, with the rubric in the exercise"]
 
     if not problem and not any(
         cell.get("cell_type") == "code" and "".join(cell.get("source", "")).strip()
@@ -240,11 +247,7 @@ def grade_one(path: Path, student: str, masters_by_name: dict[str, Path], time_l
     ):
         problem = "empty notebook: it has no code to run"
     if problem:
-        result.status = problem
-        for question in spec:
-            if question not in manual:
-                result.reasons[question] = [problem]
-        return result
+        return result.fail(problem)
 
     with tempfile.TemporaryDirectory(prefix="kurils-grade-") as scratch:
         copy = Path(scratch) / f"{assignment}.ipynb"  # otter's init cell looks for this name
@@ -252,11 +255,7 @@ def grade_one(path: Path, student: str, masters_by_name: dict[str, Path], time_l
         report, failure = _run_worker(copy, AUTOGRADER / f"{assignment}.zip", time_limit)
     if report is None or report.get("results") is None:
         report = report or {}
-        result.status = failure or report.get("timeout") or report.get("grader_error") or "could not be graded"
-        for question in spec:
-            if question not in manual:
-                result.reasons[question] = [result.status]
-        return result
+        return result.fail(failure or report.get("timeout") or report.get("grader_error") or "could not be graded")
     for question, outcome in report["results"].items():
         result.scores[question] = round(float(outcome["score"]), 2)
         result.possible[question] = float(outcome["possible"])
