@@ -137,11 +137,13 @@ class IslandMap(anywidget.AnyWidget):
     @traitlets.validate("selected")
     def _valid_selection(self, proposal: dict) -> list[str]:
         """Accept any name of an island (Iturup, 択捉島, etorofu); keep the map's order."""
+        order = [row["id"] for row in self.islands]
         try:
-            ids = {data.island_id(name) for name in proposal["value"]}
+            # Ids (what a click sends) need no look-up; other names go through the data set.
+            ids = {name if name in order else data.island_id(name) for name in proposal["value"]}
         except KeyError as error:
             raise traitlets.TraitError(error.args[0]) from None
-        return [row["id"] for row in self.islands if row["id"] in ids]
+        return [island for island in order if island in ids]
 
     def select(self, *names: str) -> None:
         """Highlight the named islands, e.g. ``island_map.select("Habomai", "Shikotan")``."""
