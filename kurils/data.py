@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DATASETS = ("sources", "islands", "events", "meetings", "excerpts", "source_errors")
+DATASETS = ("sources", "islands", "events", "meetings", "excerpts", "source_errors", "proposals", "positions")
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -85,6 +85,15 @@ def _row_checks(name: str, row: dict) -> list[str]:
         parts = {"year": 1, "month": 2, "day": 3}[row["date_precision"]]
         if len(row["date"].split("-")) != parts:
             problems.append(f"date {row['date']!r} does not have the precision {row['date_precision']!r}")
+    if name == "proposals" and (row.get("etorofu") == "split") != (row.get("etorofu_japan_share") is not None):
+        problems.append("etorofu_japan_share is given exactly when etorofu is 'split'")
+    if name == "positions":
+        japan = set((row.get("requires_japan") or "").split(";")) - {""}
+        russia = set((row.get("requires_russia") or "").split(";")) - {""}
+        if japan & russia:
+            problems.append(f"{', '.join(sorted(japan & russia))} cannot be required by both sides")
+        if not (japan or russia or row.get("condition")):
+            problems.append("a position needs requires_japan, requires_russia or a condition")
     return problems
 
 
