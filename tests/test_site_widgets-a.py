@@ -276,3 +276,51 @@ def test_every_chapter_with_a_new_widget_renders_it(server, browser):
             _widget(page, css)
         page.close()
         assert outside == [] and errors == [], path
+
+
+def test_in_jupyterlab_clicks_are_readable_and_state_settable_from_python(browser, tmp_path):
+    """A notebook in a real JupyterLab: click an event and Next, read both from Python, then set a period."""
+    import nbformat
+    from test_lab import _jupyter
+
+    cells = [
+        "from kurils.widgets import SummitTracker, TimelineExplorer\nt = TimelineExplorer(start=2016, end=2016)\nt",
+        "s = SummitTracker(year=2016)\ns",
+        # Run All leaves nothing selected; re-run after the clicks, it prints them and sets a new period.
+        "print('state', t.selected, s.selected)\nif t.selected:\n    t.period(2017, 2017)",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "widgets.ipynb")
+    events = data.load("events")
+    of_2016 = events[_years(events) == 2016].sort_values(["date", "id"])["id"].tolist()
+    meetings = data.load("meetings").sort_values("date")
+    meetings_2016 = meetings[_years(meetings) == 2016]["id"].tolist()
+    with _jupyter("lab", tmp_path) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        outside = []
+        page.on(
+            "request",
+            lambda r: outside.append(r.url) if r.url.startswith("http") and "127.0.0.1" not in r.url else None,
+        )
+        page.goto(f"{base}/lab/tree/widgets.ipynb?token=t")
+        page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
+        page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        timeline = page.locator(".kurils-timeline").first
+        timeline.wait_for(timeout=120_000)
+        timeline.locator(f'g.event[data-id="{of_2016[1]}"]').click()
+        page.locator(".kurils-summits button.next").first.click()
+        page.wait_for_timeout(1000)  # let the clicks reach the kernel
+        cell = page.locator(".jp-CodeCell", has=page.locator(".jp-InputArea", has_text="print('state'")).last
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        output = cell.locator(".jp-OutputArea-output")
+        output.filter(has_text="state").first.wait_for(timeout=30_000)
+        assert output.first.inner_text().strip() == f"state {of_2016[1]} {meetings_2016[1]}"
+        # Python -> browser: the period set by the re-run cell shows in the widget.
+        timeline.locator(".status").filter(has_text="2017.").wait_for(timeout=30_000)
+        assert timeline.locator("input.start").input_value() == "2017"
+        page.close()
+    assert outside == [], f"JupyterLab fetched {outside}"
