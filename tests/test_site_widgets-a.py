@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 
 import pytest
-from test_site import SCREENSHOTS, _open
+from test_site import ROOT, SCREENSHOTS, _open
 
 from kurils import data
 
@@ -268,7 +268,7 @@ def test_every_chapter_with_a_new_widget_renders_it(server, browser):
     for n in range(6, 10):
         expected[f"chapters/0{n}"].append(".kurils-summits")
     expected["chapters/07"].append(".kurils-compare")
-    pages = {p.stem[:2]: p for p in (SCREENSHOTS.parent.parent / "chapters").glob("0[2-9]-*.md")}
+    pages = {p.stem[:2]: p for p in (ROOT / "chapters").glob("0[2-9]-*.md")}
     for prefix, selectors in expected.items():
         path = f"chapters/{pages[prefix[-2:]].stem}.html"
         page, outside, errors = _open(browser, f"{server}/{path}")
