@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> None:
     grade.add_argument("--timeout", "--time-limit", type=int, default=grading.TIME_LIMIT, help="seconds per submission")
     grade.add_argument("--jobs", type=int, default=None, help="notebooks graded at once (default: one per core)")
     grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap")
+    gbench = commands.add_parser("bench-grading", help="time grading a class against plainly running its notebooks")
+    gbench.add_argument("--students", type=int, default=40)
+    gbench.add_argument("--chapter", default="1")
     marks = commands.add_parser("marks", help="merge the marks for written answers into the gradebook")
     marks.add_argument("out", type=Path, nargs="?", default=grading.BUILD / "grades", help="the grading folder")
     args = parser.parse_args(argv)
@@ -79,6 +82,10 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "grade":
         sandbox = False if args.no_sandbox else None
         grading.grade(args.submissions, args.masters, args.out, args.timeout, args.chapter, args.jobs, sandbox)
+    elif args.command == "bench-grading":
+        from kurils import grading_bench
+
+        grading_bench.run(args.students, args.chapter)
     elif args.command == "marks":
         marking.merge(args.out)
 

@@ -18,7 +18,6 @@ from pathlib import Path
 import pandas as pd
 
 
-
 def _data_dir() -> Path:
     """``$KURILS_DATA``, else the repository's ``data/``, else the copy a wheel installs under ``share/``."""
     if os.environ.get("KURILS_DATA"):
