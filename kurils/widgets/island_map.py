@@ -146,7 +146,7 @@ class IslandMap(anywidget.AnyWidget):
         return [island for island in order if island in ids]
 
     def select(self, *names: str) -> None:
-        """Highlight the named islands, e.g. ``island_map.select("Habomai", "Shikotan")``."""
+        """Highlight the named islands, e.g. ``island_map.select("Kunashir", "択捉島")``."""
         self.selected = list(names)
 
     def _repr_mimebundle_(self, **kwargs):
