@@ -57,6 +57,7 @@ def vendor() -> Path:
             shutil.copyfile(source, destination)
     shutil.copyfile(ASSETS / "require-config.js", VENDOR / "require-config.js")
     shutil.copyfile(ASSETS / "favicon.svg", VENDOR / "favicon.svg")
+    shutil.copyfile(ASSETS / "site.css", VENDOR / "site.css")
     return VENDOR
 
 
