@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
+
+from kurils import notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -14,11 +15,7 @@ SERIOUS = {"serious", "critical"}
 
 def toc_pages() -> list[str]:
     """The root page and every file in _toc.yml, as paths of built pages."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return [f"{name}.html" for name in files]
+    return [f"{name}.html" for name in notebooks.toc()]
 
 
 def axe_violations(page) -> list[str]:

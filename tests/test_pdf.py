@@ -1,0 +1,55 @@
+"""The whole course as one PDF: every chapter, maps as their static drawing, Japanese and Cyrillic text."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from kurils import notebooks, pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _title(page: str) -> str:
+    text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+    return re.search(r"^# (.+)$", text, flags=re.MULTILINE).group(1).strip()
+
+
+@pytest.fixture(scope="module")
+def printed(built_site, tmp_path_factory):
+    """Build the PDF once; return its path, extracted text, page count and build time."""
+    from pypdf import PdfReader
+
+    start = time.perf_counter()
+    path = pdf.build(tmp_path_factory.mktemp("pdf") / "course.pdf")
+    seconds = time.perf_counter() - start
+    reader = PdfReader(path)
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    print(f"\nPDF: {len(reader.pages)} pages, {path.stat().st_size / 1e6:.1f} MB, built in {seconds:.0f} s")
+    return path, re.sub(r"\s+", " ", text), len(reader.pages)
+
+
+def test_the_pdf_has_every_chapter(printed):
+    _, text, pages = printed
+    assert pages > 60
+    for page in notebooks.toc():
+        title = _title(page)
+        assert title in text, f"{page}: {title!r} not in the PDF"
+
+
+def test_the_pdf_shows_japanese_and_cyrillic_names(printed):
+    _, text, _ = printed
+    assert "択捉" in text and "Итуруп" in text
+
+
+def test_the_pdf_prints_the_maps_as_drawings_not_widget_placeholders(printed):
+    _, text, _ = printed
+    single = (pdf.site.BUILD / "singlehtml" / "index.html").read_text(encoding="utf-8")
+    maps = single.count('class="kurils-map"')
+    assert maps >= 1 and "application/vnd.jupyter.widget-view+json" not in single
+    assert text.count("Outlines: Natural Earth") == maps
+    for placeholder in ["Loading widget", "IslandMap(", "Click an island", "widget-view"]:
+        assert placeholder not in text, placeholder
