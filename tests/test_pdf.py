@@ -12,6 +12,7 @@ import pytest
 from kurils import notebooks, pdf
 
 ROOT = Path(__file__).resolve().parent.parent
+STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def _title(page: str) -> str:
@@ -30,7 +31,7 @@ def printed(built_site, tmp_path_factory):
     reader = PdfReader(path)
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     print(f"\nPDF: {len(reader.pages)} pages, {path.stat().st_size / 1e6:.1f} MB, built in {seconds:.0f} s")
-    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'")  # ligatures; Sphinx's curly apostrophes
+    text = unicodedata.normalize("NFKC", text).translate(STRAIGHT)  # ligatures; Sphinx's curly quotes
     return path, re.sub(r"\s+", " ", text), len(reader.pages)
 
 
