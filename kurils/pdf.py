@@ -33,30 +33,38 @@ def chromium() -> str:
     return path
 
 
-def build(out: Path = PDF) -> Path:
-    """Build the single-page HTML and print it to ``out``."""
-    from playwright.sync_api import sync_playwright
-
+def build(out: Path = PDF, browser=None) -> Path:
+    """Build the single-page HTML and print it to ``out`` (with ``browser``, a Playwright Chromium, if given)."""
     index = site.build(builder="singlehtml") / f"{notebooks.toc()[0]}.html"  # the whole book, on its root page
     out.parent.mkdir(parents=True, exist_ok=True)
+    if browser is not None:
+        _print(browser, index, out)
+        return out
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-        page.goto(index.as_uri(), wait_until="networkidle")
-        page.emulate_media(media="print")
-        page.pdf(
-            path=str(out),
-            format="A4",
-            print_background=True,
-            margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
-            display_header_footer=True,
-            header_template="<span></span>",
-            footer_template='<div style="font-size:8px;width:100%;text-align:center">'
-            '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
-        )
+        _print(browser, index, out)
         browser.close()
     return out
+
+
+def _print(browser, index: Path, out: Path) -> None:
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto(index.as_uri(), wait_until="networkidle")
+    page.emulate_media(media="print")
+    page.pdf(
+        path=str(out),
+        format="A4",
+        print_background=True,
+        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+        display_header_footer=True,
+        header_template="<span></span>",
+        footer_template='<div style="font-size:8px;width:100%;text-align:center">'
+        '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+    )
+    page.close()
 
 
 def main() -> Path:

@@ -21,12 +21,12 @@ def _title(page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def printed(built_site, tmp_path_factory):
+def printed(built_site, browser, tmp_path_factory):
     """Build the PDF once; return its path, extracted text, page count and build time."""
     from pypdf import PdfReader
 
     start = time.perf_counter()
-    path = pdf.build(tmp_path_factory.mktemp("pdf") / "course.pdf")
+    path = pdf.build(tmp_path_factory.mktemp("pdf") / "course.pdf", browser)
     seconds = time.perf_counter() - start
     reader = PdfReader(path)
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
