@@ -8,10 +8,11 @@ KURILS := $(BIN)/kurils
 SUBMISSIONS ?= submissions
 MASTERS ?= exercises
 
-.PHONY: help setup system-deps site serve lab test release grade marks lint clean
+.PHONY: help setup system-deps site pdf serve lab test release grade marks lint clean
 
 help:
 	@echo "make site     build the course site into _build/html (sets everything up)"
+	@echo "make pdf      print the whole course to _build/pdf/kurils-course.pdf (installs chromium, fonts)"
 	@echo "make serve    serve the built site on http://127.0.0.1:8000"
 	@echo "make lab      open the course in JupyterLab"
 	@echo "make test     set up and run every test (what CI runs)"
@@ -56,6 +57,9 @@ system-deps:
 
 site: setup
 	$(KURILS) site
+
+pdf: setup system-deps
+	$(KURILS) pdf
 
 serve:
 	$(KURILS) serve

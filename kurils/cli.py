@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from kurils import bib, chapters, data, geography, grading, marking, site
+from kurils import bib, chapters, data, geography, grading, marking, pdf, site
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("site", help="build the course site into _build/html")
     build.add_argument("--all", action="store_true", help="rebuild every page, not only the changed ones")
+    commands.add_parser("pdf", help="print the whole course to _build/pdf/kurils-course.pdf")
     serve = commands.add_parser("serve", help="serve the built site on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     commands.add_parser("validate", help="check every data file against its schema")
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> None:
         html = site.build(all_pages=args.all)
         print(f"\nBuilt the course in {time.perf_counter() - start:.0f} s.")
         print(f"Open {html / 'index.html'} in a browser, or run `make serve` for http://127.0.0.1:8000/")
+    elif args.command == "pdf":
+        pdf.main()
     elif args.command == "serve":
         site.serve(args.port)
     elif args.command == "validate":

@@ -12,7 +12,9 @@ import difflib
 import json
 import os
 import re
+import site
 import sys
+import sysconfig
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +25,13 @@ def _data_dir() -> Path:
     if os.environ.get("KURILS_DATA"):
         return Path(os.environ["KURILS_DATA"])
     repository = Path(__file__).resolve().parent.parent / "data"
-    return repository if repository.is_dir() else Path(sys.prefix) / "share" / "kurils" / "data"
+    if repository.is_dir():
+        return repository
+    # pip puts a wheel's data files under the install scheme's "data" path (/usr/local on Debian and
+    # Colab, the venv in a venv, ~/.local for --user installs).
+    bases = [sysconfig.get_path("data"), sys.prefix, site.getuserbase()]
+    installed = [Path(base) / "share" / "kurils" / "data" for base in bases]
+    return next((path for path in installed if path.is_dir()), installed[0])
 
 
 DATA_DIR = _data_dir()

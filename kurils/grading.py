@@ -34,8 +34,6 @@ BUILD = ROOT / "_build"
 RELEASE = BUILD / "release"
 AUTOGRADER = BUILD / "autograder"
 TIME_LIMIT = 120
-#: Where students install the course package from (requirements.txt of a release).
-REPOSITORY = "https://github.com/kurils-course/kurils"
 
 #: Text that must never appear in a student notebook or on the public site.
 LEAK_MARKERS = ("# HIDDEN", "BEGIN SOLUTION", "END SOLUTION", "# SOLUTION", "BEGIN TESTS", "ASSIGNMENT CONFIG")
@@ -182,7 +180,9 @@ def release(
 
         shutil.copytree(data.DATA_DIR, out / "data", dirs_exist_ok=True, ignore=shutil.ignore_patterns("factcheck"))
         (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
-        (out / "requirements.txt").write_text(f"kurils @ git+{REPOSITORY}\n", encoding="utf-8")
+        from kurils import notebooks  # the repository URL is one setting, in _config.yml
+
+        (out / "requirements.txt").write_text(f"kurils @ git+{notebooks.repository()}\n", encoding="utf-8")
     (autograder_dir / "README.md").write_text(PRIVATE_README, encoding="utf-8")
     return written
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kurils import bib, grading
+from kurils import bib, grading, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
@@ -57,6 +57,7 @@ def vendor() -> Path:
             shutil.copyfile(source, destination)
     shutil.copyfile(ASSETS / "require-config.js", VENDOR / "require-config.js")
     shutil.copyfile(ASSETS / "favicon.svg", VENDOR / "favicon.svg")
+    shutil.copyfile(ASSETS / "site.css", VENDOR / "site.css")
     return VENDOR
 
 
@@ -84,15 +85,17 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def build(all_pages: bool = False) -> Path:
-    """Build the site strictly (warnings are errors) into _build/html.
+def build(all_pages: bool = False, builder: str = "html") -> Path:
+    """Build the site strictly (warnings are errors) into _build/html (or _build/BUILDER).
 
     Jupyter Book's execution cache re-runs a chapter only when its own code changes, so a
     change to the package, the data or the quizzes clears the cache and rebuilds every page.
     """
     vendor()
     bib.write()
-    publish_exercises()
+    exercises = publish_exercises()
+    course = notebooks.write_course(BUILD / "notebooks", exercises)
+    notebooks.archive(course, EXTRA / notebooks.ARCHIVE)
     stamp = BUILD / ".inputs-fingerprint"
     fingerprint = _fingerprint()
     if not stamp.exists() or stamp.read_text() != fingerprint:
@@ -101,11 +104,13 @@ def build(all_pages: bool = False) -> Path:
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-nW", "--keep-going"]
     if all_pages:
         command.append("--all")
+    if builder != "html":
+        command += ["--builder", builder]
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode != 0:
         raise SystemExit(f"the book did not build cleanly (exit {result.returncode}); see the warnings above.")
     stamp.write_text(fingerprint)
-    return HTML
+    return BUILD / builder
 
 
 def serve(port: int = 8000) -> None:

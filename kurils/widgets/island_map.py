@@ -95,7 +95,7 @@ def _svg(islands: list[dict]) -> str:
     title = "Map of the four islands (Habomai, Shikotan, Kunashiri/Kunashir, Etorofu/Iturup) and eastern Hokkaido"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {project.height}" '
-        f'role="img" aria-label="{title}" class="kurils-map">'
+        f'role="group" aria-label="{title}" class="kurils-map">'
         f'<rect class="sea" width="{WIDTH}" height="{project.height}"/>'
         + "".join(shapes)
         + "".join(labels)
