@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -429,3 +430,31 @@ def test_the_package_wheel_carries_the_data_but_no_solution_or_hidden_test(tmp_p
         for name, content in files.items():
             text = content.decode("utf-8", "replace")
             assert not [s for s in secrets if s in text], f"{name} contains a line of {master.name}"
+
+
+@pytest.fixture(scope="module")
+def every_chapter(released, tmp_path_factory):
+    """Each chapter's solution notebook and unanswered student notebook, graded in one run."""
+    folder = tmp_path_factory.mktemp("all-chapters")
+    for name, student in released.items():
+        solution = ROOT / "_build" / "assign" / name / "dist" / "autograder" / f"{name}.ipynb"
+        (folder / f"solution-{name}").mkdir()
+        shutil.copyfile(solution, folder / f"solution-{name}" / f"{name}.ipynb")
+        (folder / f"unanswered-{name}").mkdir()
+        shutil.copyfile(student, folder / f"unanswered-{name}" / f"{name}.ipynb")
+    gradebook = grading.grade(folder, MASTERS, tmp_path_factory.mktemp("all-grades"), time_limit=120, jobs=2)
+    results = json.loads((gradebook.parent / "results.json").read_text(encoding="utf-8"))
+    return {(r["student"], r["assignment"]): grading.Result(**r) for r in results}
+
+
+@pytest.mark.parametrize("name", sorted(grading.masters(MASTERS)))
+def test_every_chapter_exercise_grades_its_solution_full_and_an_unanswered_notebook_low(every_chapter, name):
+    master = grading.masters(MASTERS)[name]
+    spec = grading.questions(master)
+    assert 6 <= len(spec) <= 12, f"{name} has {len(spec)} questions"
+    assert any(q["manual"] for q in spec.values()), f"{name} has no written question"
+    solution = every_chapter[(f"solution-{name}", name)]
+    assert solution.status.startswith("graded"), solution.status
+    assert solution.out_of > 0 and solution.total == solution.out_of, solution.reasons
+    unanswered = every_chapter[(f"unanswered-{name}", name)]
+    assert unanswered.total < unanswered.out_of / 4, f"an unanswered {name} scores {unanswered.total}"
