@@ -50,8 +50,8 @@ def test_chapter_1_opens_the_map_with_the_administration_and_claimed_lines(serve
     widget.wait_for(timeout=15000)
     shown = widget.locator("g.line-layer.on")
     assert sorted(shown.evaluate_all("gs => gs.map(g => g.dataset.layer)")) == ["administration", "japan-claim"]
-    assert widget.locator('g.line-layer[data-layer="administration"] path.line').is_visible()
-    assert not widget.locator('g.line-layer[data-layer="1855"] path.line').is_visible()
+    assert widget.locator('g.line-layer[data-layer="administration"] > path.line').is_visible()
+    assert not widget.locator('g.line-layer[data-layer="1855"] > path.line').is_visible()
     legend = widget.locator("fieldset.legend")
     assert "schematic" in legend.inner_text()
     assert "Line of present Russian administration" in legend.inner_text()
@@ -105,7 +105,7 @@ def test_chapter_2_shows_the_treaty_lines_and_points_to_the_1875_strait(server, 
     widget.wait_for(timeout=15000)
     shown = widget.locator("g.line-layer.on").evaluate_all("gs => gs.map(g => g.dataset.layer)")
     assert sorted(shown) == ["1855", "1875"]
-    note = widget.locator('g.line-layer[data-layer="1875"] text.line-label').inner_text()
+    note = widget.locator('g.line-layer[data-layer="1875"] > text.line-label').text_content()
     assert "to the north-east of this map" in note.replace("\n", " ")
     assert widget.locator('g.line-layer[data-layer="1875"] path.edge-arrow').is_visible()
     widget.screenshot(path=str(SCREENSHOTS / "island-map-layers-ch02.png"))

@@ -53,6 +53,7 @@ LINE_CSS = "".join(
         '[data-layer="administration"] .line{stroke:#000;stroke-width:3}',
         '[data-layer="1875"] .line{stroke:#9a6a00;stroke-width:3;stroke-dasharray:2 4}',
         ".arrow-head{fill:#9a6a00}",
+        ".line-layer{pointer-events:none}",
         ".line-label{font:12px sans-serif;fill:#111;paint-order:stroke;stroke:#fff;stroke-width:3px}",
     ]
 )
