@@ -110,6 +110,8 @@ def test_chapter_2_shows_the_treaty_lines_and_points_to_the_1875_strait(server, 
     assert widget.locator('g.line-layer[data-layer="1875"] path.edge-arrow').is_visible()
     widget.screenshot(path=str(SCREENSHOTS / "island-map-layers-ch02.png"))
     page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(300)
+    widget.scroll_into_view_if_needed()
     widget.screenshot(path=str(SCREENSHOTS / "island-map-layers-ch02-dark.png"))
     page.close()
     assert outside == [] and errors == []
@@ -148,6 +150,8 @@ def test_habomai_and_shikotan_to_japan_shows_about_seven_percent_of_the_area(ser
     assert widget.locator("select").input_value() == "two-islands-1956"
     widget.screenshot(path=str(SCREENSHOTS / "scenario-explorer.png"))
     page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(300)
+    widget.scroll_into_view_if_needed()
     widget.screenshot(path=str(SCREENSHOTS / "scenario-explorer-dark.png"))
     page.close()
     assert outside == [] and errors == []
