@@ -172,7 +172,8 @@ function render({ model, el }) {
       <thead><tr><th scope="col">Side</th><th scope="col">Islands</th><th scope="col">Area</th>
       <th scope="col">Share of the four islands' area</th><th scope="col">Residents</th><th scope="col">Share of residents</th></tr></thead>
       <tbody>${rows}</tbody></table>${splitNote}${match}
-      <h4>Each side's stated positions</h4><ul class="positions">${positions}</ul>`;
+      <h4>Each side's stated positions</h4>
+      <ul class="positions">${positions || "<li>No stated positions in the course's data.</li>"}</ul>`;
   }
   model.on("change:assignment", update);
   model.on("change:etorofu_share", update);

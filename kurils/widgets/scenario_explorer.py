@@ -361,7 +361,7 @@ class ScenarioExplorer(anywidget.AnyWidget):
             "</caption><thead><tr><th>Side</th><th>Islands</th><th>Area</th><th>Share of area</th>"
             f"<th>Residents</th><th>Share of residents</th></tr></thead><tbody>{cells}</tbody></table>{note}"
             f"<p>Matches: {escape(', '.join(matched)) if matched else 'no proposal in the data'}.</p>"
-            f"<p>Stated positions:</p><ul>{items}</ul></div>"
+            f"<p>Stated positions:</p><ul>{items or '<li>No stated positions in the data.</li>'}</ul></div>"
         )
 
 
