@@ -161,7 +161,9 @@ function render({ model, el }) {
       : `<p class="match">This choice matches no proposal in the course's data.</p>`;
     const positions = s.positions.map((p) => {
       const why = p.crossed.map(([id, side]) => `${esc(names[id])} would not be under ${side}'s sovereignty`).join("; ");
-      return `<li class="${p.met ? "met" : "crossed"}" data-id="${esc(p.id)}"><strong>${p.met ? "✓ Met" : "✗ Crossed"}</strong>:
+      const free = !p.requires_japan.length && !p.requires_russia.length;
+      const status = free ? "○ No island requirement" : p.met ? "✓ Met" : "✗ Crossed";
+      return `<li class="${free ? "free" : p.met ? "met" : "crossed"}" data-id="${esc(p.id)}"><strong>${status}</strong>:
         ${esc(p.stated_by)} (${p.side === "japan" ? "Japan" : "Russia"}, ${p.date.slice(0, 4)}): ${esc(p.statement)}
         ${p.met ? "" : `<span class="why">Crossed because ${why}.</span>`}
         ${p.condition ? `<span class="condition">Condition that still applies: ${esc(p.condition)}</span>` : ""}

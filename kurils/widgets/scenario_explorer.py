@@ -350,7 +350,7 @@ class ScenarioExplorer(anywidget.AnyWidget):
             split = result["split"]
             note = f"<p>{escape(split['island'])} is split; its {split['residents']:,} residents are not divided.</p>"
         items = "".join(
-            f"<li><strong>{'Met' if p['met'] else 'Crossed'}</strong>: {escape(p['stated_by'])} ({p['date'][:4]}): "
+            f"<li><strong>{_status(p)}</strong>: {escape(p['stated_by'])} ({p['date'][:4]}): "
             f"{escape(p['statement'])}"
             + (f" <em>Condition that still applies:</em> {escape(p['condition'])}" if p["condition"] else "")
             + f" <small>Sources: {escape('; '.join(p['sources']))}.</small></li>"
@@ -363,6 +363,13 @@ class ScenarioExplorer(anywidget.AnyWidget):
             f"<p>Matches: {escape(', '.join(matched)) if matched else 'no proposal in the data'}.</p>"
             f"<p>Stated positions:</p><ul>{items or '<li>No stated positions in the data.</li>'}</ul></div>"
         )
+
+
+def _status(position: dict) -> str:
+    """Met / Crossed, or, for a position that asks nothing of the islands, no island requirement."""
+    if not position["requires_japan"] and not position["requires_russia"]:
+        return "No island requirement"
+    return "Met" if position["met"] else "Crossed"
 
 
 def _explorer_svg(svg: str, gradient: str, axis: tuple[float, float, float, float]) -> str:
