@@ -216,7 +216,10 @@ def test_the_print_fallback_has_a_coloured_map_and_a_summary_table():
     svg, html = bundle["image/svg+xml"], bundle["text/html"]
     assert svg.startswith("<svg") and "side-japan" in svg and "kurils-hatch" in svg
     assert "<table>" in html and "Share of area" in html and "Stated positions" in html
-    for position in data.load("positions")["stated_by"]:
+    positions = data.load("positions")
+    free = (positions["requires_japan"].fillna("") == "") & (positions["requires_russia"].fillna("") == "")
+    assert html.count("No island requirement") == free.sum()
+    for position in positions["stated_by"]:
         assert position.replace("&", "&amp;") in html or position in html
 
 
