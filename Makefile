@@ -8,7 +8,7 @@ KURILS := $(BIN)/kurils
 SUBMISSIONS ?= submissions
 MASTERS ?= exercises
 
-.PHONY: help setup system-deps site serve lab test release grade lint clean
+.PHONY: help setup system-deps site serve lab test release grade marks lint clean
 
 help:
 	@echo "make site     build the course site into _build/html (sets everything up)"
@@ -16,7 +16,8 @@ help:
 	@echo "make lab      open the course in JupyterLab"
 	@echo "make test     set up and run every test (what CI runs)"
 	@echo "make release  write student notebooks to _build/release (MASTERS=dir for private masters)"
-	@echo "make grade SUBMISSIONS=dir   grade a folder of submitted notebooks into a gradebook"
+	@echo "make grade SUBMISSIONS=dir [CHAPTER=3] [JOBS=2]   grade a folder of submitted notebooks into a gradebook"
+	@echo "make marks    merge the marks for written answers (_build/grades/written/*-marks.csv) into the gradebook"
 
 # Python environment: re-installed when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -37,11 +38,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 setup: $(BIN)/.installed node_modules/.package-lock.json
 
-# Debian packages the browser tests and CJK screenshots need.
+# Debian packages the browser tests, CJK screenshots and the grading sandbox need.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -67,10 +69,13 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 release: setup
-	$(KURILS) release --masters $(MASTERS)
+	$(KURILS) release --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER))
 
 grade: setup
-	$(KURILS) grade $(SUBMISSIONS) --masters $(MASTERS)
+	$(KURILS) grade $(SUBMISSIONS) --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(JOBS),--jobs $(JOBS))
+
+marks: setup
+	$(KURILS) marks
 
 clean:
 	rm -rf _build _vendor

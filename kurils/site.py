@@ -70,7 +70,7 @@ def publish_exercises() -> Path:
     )
     if not fresh:
         shutil.rmtree(target, ignore_errors=True)
-        grading.release(ROOT / "exercises", target)
+        grading.release(ROOT / "exercises", target, with_data=False)
     return target
 
 

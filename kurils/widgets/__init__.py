@@ -1,6 +1,9 @@
 """Interactive widgets that work in JupyterLab and on the static site."""
 
+from kurils.widgets.comparer import SourceComparer
 from kurils.widgets.island_map import IslandMap
 from kurils.widgets.scenario_explorer import ScenarioExplorer
+from kurils.widgets.summits import SummitTracker
+from kurils.widgets.timeline import TimelineExplorer
 
-__all__ = ["IslandMap", "ScenarioExplorer"]
+__all__ = ["IslandMap", "ScenarioExplorer", "SourceComparer", "SummitTracker", "TimelineExplorer"]

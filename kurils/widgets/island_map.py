@@ -242,7 +242,7 @@ class IslandMap(anywidget.AnyWidget):
         return [layer for layer in order if layer in proposal["value"]]
 
     def select(self, *names: str) -> None:
-        """Highlight the named islands, e.g. ``island_map.select("Habomai", "Shikotan")``."""
+        """Highlight the named islands, e.g. ``island_map.select("Kunashir", "択捉島")``."""
         self.selected = list(names)
 
     def _repr_mimebundle_(self, **kwargs):
