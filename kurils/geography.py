@@ -116,3 +116,45 @@ def write(path: Path = OUTPUT) -> Path:
 def load(path: Path = OUTPUT) -> dict:
     """Read the committed outlines; each feature's ``properties.id`` names its island."""
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+LINES = data.DATA_DIR / "geography" / "lines.geojson"
+#: Properties every line feature must carry.
+LINE_PROPERTIES = ("id", "label", "kind", "date", "description", "sources")
+#: A sane frame for the region, Hokkaido to Kamchatka (lon_min, lat_min, lon_max, lat_max).
+REGION = (140.0, 40.0, 160.0, 52.0)
+
+
+def load_lines(path: Path = LINES) -> dict:
+    """Read the historical and present lines, checked: properties, source ids, coordinates.
+
+    Raises ``ValueError`` naming the file and the feature when a check fails.
+    """
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    known = set(data.load("sources")["id"])
+    problems, seen = [], set()
+    for number, feature in enumerate(collection.get("features", []), start=1):
+        props = feature.get("properties") or {}
+        where = f"{path.name}, feature {number} ({props.get('id', 'no id')})"
+        missing = [key for key in LINE_PROPERTIES if not props.get(key)]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}")
+        if props.get("id") in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(props.get("id"))
+        unknown = [s for s in props.get("sources") or [] if s not in known]
+        if unknown:
+            problems.append(f"{where}: unknown source id(s) {', '.join(unknown)} (not in sources.csv)")
+        geometry = feature.get("geometry") or {}
+        points = geometry.get("coordinates") or []
+        if geometry.get("type") != "LineString" or len(points) < 2:
+            problems.append(f"{where}: geometry must be a LineString of at least two points")
+        lon0, lat0, lon1, lat1 = REGION
+        outside = [p for p in points if not (lon0 <= p[0] <= lon1 and lat0 <= p[1] <= lat1)]
+        if outside:
+            problems.append(f"{where}: points outside {REGION}: {outside}")
+    if not seen:
+        problems.append(f"{path.name}: no features")
+    if problems:
+        raise ValueError("\n".join(problems))
+    return collection

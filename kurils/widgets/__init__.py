@@ -2,7 +2,8 @@
 
 from kurils.widgets.comparer import SourceComparer
 from kurils.widgets.island_map import IslandMap
+from kurils.widgets.scenario_explorer import ScenarioExplorer
 from kurils.widgets.summits import SummitTracker
 from kurils.widgets.timeline import TimelineExplorer
 
-__all__ = ["IslandMap", "SourceComparer", "SummitTracker", "TimelineExplorer"]
+__all__ = ["IslandMap", "ScenarioExplorer", "SourceComparer", "SummitTracker", "TimelineExplorer"]

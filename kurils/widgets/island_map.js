@@ -106,6 +106,51 @@ function render({ model, el }) {
   }
   model.on("change:selected", () => show(null));
   show(null);
+  legend(model, el);
+}
+
+// One checkbox per historical or present line; `layers` lists the ids shown.
+function legend(model, el) {
+  const lines = model.get("lines") || [];
+  if (!lines.length) return;
+  const box = document.createElement("fieldset");
+  box.className = "legend";
+  box.innerHTML = `<legend>Lines on the map (lines at sea are schematic)</legend>`;
+  for (const line of lines) {
+    const label = document.createElement("label");
+    label.innerHTML = `<input type="checkbox" value="${line.id}">
+      <svg class="kurils-map swatch" viewBox="0 0 30 10" aria-hidden="true"><g data-layer="${line.id}">
+      <path class="line" d="M2,5L28,5"/></g></svg> ${line.label} <span class="when">(${line.date.slice(0, 4)})</span>`;
+    box.append(label);
+  }
+  const about = document.createElement("details");
+  about.innerHTML = `<summary>About these lines and their sources</summary><dl>${lines
+    .map((l) => `<dt>${l.label}</dt><dd>${l.description} <span class="sources">Sources: ${l.sources.join("; ")}.</span></dd>`)
+    .join("")}</dl>`;
+  el.querySelector(".body").append(box, about);
+
+  const boxes = [...box.querySelectorAll("input")];
+  const save = () => {
+    model.set("layers", boxes.filter((b) => b.checked).map((b) => b.value));
+    model.save_changes();
+  };
+  for (const input of boxes) {
+    input.addEventListener("change", save);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        input.checked = !input.checked;
+        save();
+      }
+    });
+  }
+  const draw = () => {
+    const on = model.get("layers");
+    for (const input of boxes) input.checked = on.includes(input.value);
+    for (const g of el.querySelectorAll(".map g.line-layer")) g.classList.toggle("on", on.includes(g.dataset.layer));
+  };
+  model.on("change:layers", draw);
+  draw();
 }
 
 export default { render };

@@ -1,0 +1,186 @@
+// Front-end of kurils.widgets.ScenarioExplorer: the same sums as ScenarioExplorer.summary(),
+// done in the browser so the explorer works on the static site with no kernel.
+
+const SIDES = ["japan", "russia", "shared", "undecided"];
+const LABEL = { japan: "Japan", russia: "Russia", shared: "Shared", undecided: "Undecided", split: "Split" };
+const num = (v) => Math.round(v).toLocaleString("en");
+const pct = (v) => `${(100 * v).toFixed(1)}%`;
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+
+function matches(model, assignment, share) {
+  return model.get("proposals").filter((p) => {
+    if (Object.keys(assignment).some((id) => p.assignment[id] !== assignment[id])) return false;
+    const s = p.etorofu_japan_share;
+    return assignment.etorofu !== "split" || s == null || Math.abs(s - share) <= 0.005;
+  });
+}
+
+function summary(model) {
+  const islands = model.get("islands");
+  const assignment = model.get("assignment");
+  const share = model.get("etorofu_share");
+  const area = islands.reduce((t, i) => t + i.area_km2, 0);
+  const people = islands.reduce((t, i) => t + i.pop_now, 0);
+  const rows = Object.fromEntries(SIDES.map((s) => [s, { islands: [], area: 0, residents: 0 }]));
+  let split = null;
+  for (const island of islands) {
+    const side = assignment[island.id];
+    if (side === "split") {
+      for (const [key, part] of [["japan", share], ["russia", 1 - share]]) {
+        rows[key].area += part * island.area_km2;
+        rows[key].islands.push(`${island.name} (${Math.round(100 * part)}% of its area)`);
+      }
+      split = island;
+    } else {
+      rows[side].islands.push(island.name);
+      rows[side].area += island.area_km2;
+      rows[side].residents += island.pop_now;
+    }
+  }
+  for (const row of Object.values(rows)) {
+    row.areaShare = row.area / area;
+    row.residentsShare = people ? row.residents / people : 0;
+  }
+  const positions = model.get("positions").map((p) => {
+    const crossed = [
+      ...p.requires_japan.filter((id) => assignment[id] !== "japan").map((id) => [id, "Japan"]),
+      ...p.requires_russia.filter((id) => assignment[id] !== "russia").map((id) => [id, "Russia"]),
+    ];
+    return { ...p, met: crossed.length === 0, crossed };
+  });
+  return { rows, split, positions, year: islands[0]?.year };
+}
+
+function render({ model, el }) {
+  const uid = Math.random().toString(36).slice(2, 8);
+  const islands = model.get("islands");
+  const names = Object.fromEntries(islands.map((i) => [i.id, i.name]));
+  el.classList.add("kurils-scenario");
+  el.innerHTML = `
+    <div class="start"><label for="${uid}-p">Start from a proposal</label> <select id="${uid}-p"></select></div>
+    <div class="choose"></div>
+    <div class="split"><label for="${uid}-s">Japan's share of Etorofu/Iturup's area, if split</label>
+      <input id="${uid}-s" type="range" min="0" max="100" step="5"> <output for="${uid}-s"></output></div>
+    <div class="map">${model.get("svg")}</div>
+    <div class="result" aria-live="polite"></div>`;
+  const select = el.querySelector("select");
+  select.innerHTML = `<option value="">Your own choice (no proposal)</option>` + model.get("proposals")
+    .map((p) => `<option value="${esc(p.id)}">${esc(p.name)} (${p.date.slice(0, 4)})</option>`).join("");
+  const choose = el.querySelector(".choose");
+  for (const island of islands) {
+    const sides = island.id === "etorofu" ? [...SIDES.slice(0, 3), "split", "undecided"] : SIDES;
+    const group = document.createElement("fieldset");
+    group.innerHTML = `<legend>${esc(island.name)}</legend>` + sides
+      .map((s) => `<label><input type="radio" name="${uid}-${island.id}" value="${s}"> ${LABEL[s]}</label>`).join("");
+    group.addEventListener("change", (event) => set({ ...model.get("assignment"), [island.id]: event.target.value }));
+    choose.append(group);
+  }
+  const range = el.querySelector("input[type=range]");
+  const output = el.querySelector("output");
+  const result = el.querySelector(".result");
+  const gradient = el.querySelector(`linearGradient#${model.get("gradient")}`);
+
+  // A change by hand: keep the proposal if the choice still matches it, else name the match, if any.
+  function set(assignment, share = model.get("etorofu_share")) {
+    const found = matches(model, assignment, share).map((p) => p.id);
+    const current = model.get("proposal");
+    model.set("assignment", assignment);
+    model.set("etorofu_share", share);
+    model.set("proposal", found.includes(current) ? current : (found[0] ?? ""));
+    model.save_changes();
+  }
+  select.addEventListener("change", () => {
+    const p = model.get("proposals").find((x) => x.id === select.value);
+    if (!p) {
+      model.set("proposal", "");
+      model.save_changes();
+      return;
+    }
+    model.set("assignment", { ...p.assignment });
+    if (p.etorofu_japan_share != null) model.set("etorofu_share", p.etorofu_japan_share);
+    model.set("proposal", p.id);
+    model.save_changes();
+  });
+  range.addEventListener("input", () => set(model.get("assignment"), Number(range.value) / 100));
+
+  // Clicking an island (or Enter/Space on it) moves it to the next side.
+  for (const path of el.querySelectorAll("path.island")) {
+    path.removeAttribute("aria-pressed");
+    const next = () => {
+      const id = path.dataset.id;
+      const sides = id === "etorofu" ? [...SIDES.slice(0, 3), "split", "undecided"] : SIDES;
+      const now = model.get("assignment")[id];
+      set({ ...model.get("assignment"), [id]: sides[(sides.indexOf(now) + 1) % sides.length] });
+    };
+    path.addEventListener("click", next);
+    path.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        next();
+      }
+    });
+  }
+
+  function update() {
+    const assignment = model.get("assignment");
+    const share = model.get("etorofu_share");
+    select.value = model.get("proposal");
+    for (const input of choose.querySelectorAll("input")) {
+      input.checked = assignment[input.name.slice(uid.length + 1)] === input.value;
+    }
+    range.value = Math.round(share * 100);
+    range.disabled = assignment.etorofu !== "split";
+    output.textContent = `${Math.round(share * 100)}% to Japan`;
+    const offsets = model.get("split_offsets");
+    const at = share * (offsets.length - 1);
+    const lo = Math.floor(at);
+    const offset = lo >= offsets.length - 1 ? 1 : offsets[lo] + (at - lo) * (offsets[lo + 1] - offsets[lo]);
+    for (const stop of gradient?.querySelectorAll("stop") ?? []) stop.setAttribute("offset", String(offset));
+    for (const path of el.querySelectorAll("path.island")) {
+      const side = assignment[path.dataset.id];
+      path.setAttribute("class", `island side-${side}`);
+      const text = side === "split" ? `split, ${Math.round(share * 100)}% to Japan` : LABEL[side];
+      path.setAttribute("aria-label", `${names[path.dataset.id]}: ${text} (press to change)`);
+      const label = el.querySelector(`text.island-label[data-for="${path.dataset.id}"]`);
+      if (label) label.textContent = `${names[path.dataset.id]}: ${text}`;
+    }
+
+    const s = summary(model);
+    const rows = SIDES.filter((side) => s.rows[side].islands.length).map((side) => {
+      const r = s.rows[side];
+      return `<tr class="row-${side}"><th scope="row">${LABEL[side]}</th><td>${esc(r.islands.join(", "))}</td>
+        <td>${num(r.area)} km²</td><td>${pct(r.areaShare)}</td><td>${num(r.residents)}</td><td>${pct(r.residentsShare)}</td></tr>`;
+    }).join("");
+    const splitNote = s.split
+      ? `<p class="note">${esc(s.split.name)} is split; its ${num(s.split.pop_now)} residents are not divided between the sides (the data do not say where they live).</p>`
+      : "";
+    const found = matches(model, assignment, share);
+    const match = found.length
+      ? found.map((p) => `<p class="match">This choice matches <strong>${esc(p.name)}</strong>, floated by ${esc(p.floated_by)}
+          (${p.date.slice(0, 4)}). ${esc(p.summary)} <span class="sources">Sources: ${esc(p.sources.join("; "))}.</span></p>`).join("")
+      : `<p class="match">This choice matches no proposal in the course's data.</p>`;
+    const positions = s.positions.map((p) => {
+      const why = p.crossed.map(([id, side]) => `${esc(names[id])} would not be under ${side}'s sovereignty`).join("; ");
+      const free = !p.requires_japan.length && !p.requires_russia.length;
+      const status = free ? "○ No island requirement" : p.met ? "✓ Met" : "✗ Crossed";
+      return `<li class="${free ? "free" : p.met ? "met" : "crossed"}" data-id="${esc(p.id)}"><strong>${status}</strong>:
+        ${esc(p.stated_by)} (${p.side === "japan" ? "Japan" : "Russia"}, ${p.date.slice(0, 4)}): ${esc(p.statement)}
+        ${p.met ? "" : `<span class="why">Crossed because ${why}.</span>`}
+        ${p.condition ? `<span class="condition">Condition that still applies: ${esc(p.condition)}</span>` : ""}
+        <span class="sources">Sources: ${esc(p.sources.join("; "))}.</span></li>`;
+    }).join("");
+    result.innerHTML = `
+      <table><caption>Area and residents to each side (residents under Russian administration, ${s.year})</caption>
+      <thead><tr><th scope="col">Side</th><th scope="col">Islands</th><th scope="col">Area</th>
+      <th scope="col">Share of the four islands' area</th><th scope="col">Residents</th><th scope="col">Share of residents</th></tr></thead>
+      <tbody>${rows}</tbody></table>${splitNote}${match}
+      <h4>Each side's stated positions</h4>
+      <ul class="positions">${positions || "<li>No stated positions in the course's data.</li>"}</ul>`;
+  }
+  model.on("change:assignment", update);
+  model.on("change:etorofu_share", update);
+  model.on("change:proposal", update);
+  update();
+}
+
+export default { render };
