@@ -133,8 +133,8 @@ def render(question: dict) -> str:
         )
         rows = "".join(
             f'<li class="ks-pair"><label for="{qid}-{n}" class="ks-left">{escape(p["left"])}</label> '
-            f'<select id="{qid}-{n}" data-answer="{escape(p["right"])}">{options}</select>'
-            '<span class="ks-mark" aria-hidden="true"></span></li>'
+            f'<select id="{qid}-{n}" aria-describedby="{qid}-{n}-mark" data-answer="{escape(p["right"])}">'
+            f'{options}</select><span class="ks-mark" id="{qid}-{n}-mark"></span></li>'
             for n, p in enumerate(question["pairs"])
         )
         choices = "".join(f"<li>{escape(r)}</li>" for r in rights)
