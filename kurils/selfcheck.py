@@ -1,17 +1,29 @@
 """Self-check questions on a chapter page: instant feedback in the browser, no kernel.
 
-Questions live in ``chapters/quizzes/CHAPTER.json`` in jupyterquiz's format and
-are rendered by jupyterquiz as HTML and JavaScript that work on the static site.
-Their answers are readable in the page source: they are for self-checking, not
-for grades (graded work is in ``exercises/``).
+Questions live in ``chapters/quizzes/CHAPTER.json``. Multiple choice, many choice and
+numeric questions use jupyterquiz's format and are rendered by jupyterquiz; two more
+kinds are rendered by this module as plain HTML with a small script
+(``assets/selfcheck.js``), which works on the static site:
+
+- ``"type": "ordering"``: ``items`` (each ``{"label": ...}``, optionally ``"event"``, an id
+  in ``data/events.csv``) listed in the right order; the page shows them shuffled.
+- ``"type": "matching"``: ``pairs`` (each ``{"left": ..., "right": ...}``); the learner
+  picks the right item for each left item.
+
+Both need an ``explanation``, shown after checking. Answers are readable in the page
+source: these are for self-checking, not for grades (graded work is in ``exercises/``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
+from html import escape
 from pathlib import Path
 
 QUIZ_DIR = Path(__file__).resolve().parent.parent / "chapters" / "quizzes"
+ASSETS = Path(__file__).resolve().parent / "assets"
 #: jupyterquiz's palette with feedback colours dark enough to read on white (contrast above 4.5:1).
 COLORS = {
     "--jq-text-color": "#ffffff",  # on the coloured question panels below (contrast of 7:1 or more)
@@ -20,6 +32,49 @@ COLORS = {
     "--jq-correct-color": "#2e6b30",
     "--jq-incorrect-color": "#b3261e",
 }
+#: Question kinds rendered by this module rather than by jupyterquiz.
+OWN_TYPES = ("ordering", "matching")
+JUPYTERQUIZ_TYPES = ("multiple_choice", "many_choice", "numeric")
+
+
+def _problems(number: int, item: dict) -> list[str]:
+    """What is wrong with one question (an empty list if nothing)."""
+    where = f"question {number}"
+    if not isinstance(item, dict):
+        return [f"{where} is not an object"]
+    kind = item.get("type")
+    problems = [] if item.get("question") else [f"{where} has no text"]
+    if kind not in JUPYTERQUIZ_TYPES + OWN_TYPES:
+        return problems + [f"{where} has unknown type {kind!r}; known: {', '.join(JUPYTERQUIZ_TYPES + OWN_TYPES)}"]
+    if kind in ("multiple_choice", "many_choice"):
+        answers = item.get("answers", [])
+        if not any(a.get("correct") for a in answers):
+            problems.append(f"{where} has no correct answer")
+        problems += [f"{where}, answer {a.get('answer')!r} has no feedback" for a in answers if not a.get("feedback")]
+    if kind in OWN_TYPES and not str(item.get("explanation", "")).strip():
+        problems.append(f"{where} ({kind}) has no explanation")
+    if kind == "ordering":
+        items = item.get("items")
+        if not isinstance(items, list) or len(items) < 3:
+            problems.append(f"{where} (ordering) needs at least 3 items, has {len(items or [])}")
+        else:
+            labels = [i.get("label", "") if isinstance(i, dict) else "" for i in items]
+            problems += [f"{where} (ordering), item {n} has no label" for n, lab in enumerate(labels, 1) if not lab]
+            if len(set(labels)) < len(labels):
+                problems.append(f"{where} (ordering) has items with the same label")
+    if kind == "matching":
+        pairs = item.get("pairs")
+        if not isinstance(pairs, list) or len(pairs) < 3:
+            problems.append(f"{where} (matching) needs at least 3 pairs, has {len(pairs or [])}")
+        else:
+            for n, pair in enumerate(pairs, 1):
+                if not (isinstance(pair, dict) and pair.get("left") and pair.get("right")):
+                    problems.append(f"{where} (matching), pair {n} needs both 'left' and 'right'")
+            rights = [p.get("right") for p in pairs if isinstance(p, dict)]
+            if len(set(rights)) < len(rights):
+                twice = sorted({r for r in rights if rights.count(r) > 1})
+                problems.append(f"{where} (matching) has right items used twice: {twice}")
+    return problems
 
 
 def questions(chapter: str, quiz_dir: Path = QUIZ_DIR) -> list[dict]:
@@ -31,41 +86,117 @@ def questions(chapter: str, quiz_dir: Path = QUIZ_DIR) -> list[dict]:
         raise ValueError(f"no self-check questions for {chapter!r}: {path} does not exist") from None
     except json.JSONDecodeError as error:
         raise ValueError(f"{path.name} is not valid JSON: {error}") from None
-    problems = []
-    for number, item in enumerate(items, start=1):
-        answers = item.get("answers", [])
-        if not item.get("question"):
-            problems.append(f"question {number} has no text")
-        if item.get("type") in ("multiple_choice", "many_choice"):
-            if not any(a.get("correct") for a in answers):
-                problems.append(f"question {number} has no correct answer")
-            problems += [
-                f"question {number}, answer {a.get('answer')!r} has no feedback"
-                for a in answers
-                if not a.get("feedback")
-            ]
+    if not isinstance(items, list):
+        raise ValueError(f"{path.name} must hold a list of questions")
+    problems = [p for number, item in enumerate(items, start=1) for p in _problems(number, item)]
     if problems:
         raise ValueError(f"{path.name}: " + "; ".join(problems))
     return items
 
 
-def quiz(chapter: str) -> None:
-    """Show a chapter's self-check questions (jupyterquiz's display_quiz, with one change).
+def shuffled(question: dict) -> list[int]:
+    """The order in which an ordering question shows its items: fixed per question, never the right one."""
+    count = len(question["items"])
+    seed = int.from_bytes(hashlib.sha256(question["question"].encode("utf-8")).digest()[:8], "big")
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    if order == sorted(order):
+        order = order[1:] + order[:1]
+    return order
+
+
+def _id(question: dict) -> str:
+    return "ks-" + hashlib.sha256(question["question"].encode("utf-8")).hexdigest()[:10]
+
+
+def render(question: dict) -> str:
+    """HTML for one ordering or matching question; readable (and printable) without its script."""
+    qid, kind = _id(question), question["type"]
+    head = f'<p class="ks-question" id="{qid}-q">{escape(question["question"])}</p>'
+    if kind == "ordering":
+        order = shuffled(question)
+        rows = "".join(
+            f'<li class="ks-item" tabindex="0" data-rank="{rank}" aria-describedby="{qid}-help">'
+            f'<span class="ks-label">{escape(question["items"][rank]["label"])}</span>'
+            '<span class="ks-moves"><button type="button" class="ks-up">Move up</button>'
+            '<button type="button" class="ks-down">Move down</button></span></li>'
+            for rank in order
+        )
+        body = (
+            f'<p class="ks-help" id="{qid}-help">Move an item with its Move up and Move down buttons, '
+            "or focus the item and press the up and down arrow keys.</p>"
+            f'<ol class="ks-items" aria-labelledby="{qid}-q">{rows}</ol>'
+        )
+    elif kind == "matching":
+        rights = sorted((p["right"] for p in question["pairs"]), key=str.casefold)
+        options = '<option value="">Choose…</option>' + "".join(
+            f'<option value="{escape(r)}">{escape(r)}</option>' for r in rights
+        )
+        rows = "".join(
+            f'<li class="ks-pair"><label for="{qid}-{n}" class="ks-left">{escape(p["left"])}</label> '
+            f'<select id="{qid}-{n}" aria-describedby="{qid}-{n}-mark" data-answer="{escape(p["right"])}">'
+            f'{options}</select><span class="ks-mark" id="{qid}-{n}-mark"></span></li>'
+            for n, p in enumerate(question["pairs"])
+        )
+        choices = "".join(f"<li>{escape(r)}</li>" for r in rights)
+        body = (
+            f'<ul class="ks-pairs" aria-labelledby="{qid}-q">{rows}</ul>'
+            f'<div class="ks-print">Choose from:<ul>{choices}</ul></div>'
+        )
+    else:
+        raise ValueError(f"render() draws only {', '.join(OWN_TYPES)} questions, not {kind!r}")
+    return (
+        f'<div class="kurils-selfcheck ks-{kind}" id="{qid}" data-kind="{kind}">{head}{body}'
+        '<p class="ks-actions"><button type="button" class="ks-check">Check</button></p>'
+        '<p class="ks-feedback" role="status" aria-live="polite"></p>'
+        f'<div class="ks-explanation" hidden><p>{escape(question["explanation"])}</p></div></div>'
+    )
+
+
+def _jupyterquiz(items: list[dict]) -> list:
+    """jupyterquiz's display_quiz for ``items``, as two display objects (with one change).
 
     Where a page has a MathJax without ``typeset`` (JupyterLab 4 does), jupyterquiz
     fetches MathJax from a CDN. The course's questions contain no maths, so the script
     runs with ``MathJax`` shadowed as undefined and never reaches for the network.
     """
-    import random
     import string
 
-    from IPython.display import HTML, Javascript, display
+    from IPython.display import HTML, Javascript
     from jupyterquiz.dynamic.loader import load_questions_script
     from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
 
     div_id = "".join(random.choice(string.ascii_letters) for _ in range(12))
-    prefix, static, url = load_questions_script(questions(chapter), div_id)
+    prefix, static, url = load_questions_script(items, div_id)
     div = render_div(div_id, False, True, False, 1_000_000, 600, 10, "left")
     script = build_script(prefix, static, url, div_id, True)
-    display(HTML(div + build_styles(div_id, COLORS)))
-    display(Javascript(f"(function (MathJax) {{\n{script}\n}})(undefined);"))
+    return [HTML(div + build_styles(div_id, COLORS)), Javascript(f"(function (MathJax) {{\n{script}\n}})(undefined);")]
+
+
+def outputs(chapter: str, quiz_dir: Path = QUIZ_DIR) -> list:
+    """The display objects for a chapter's questions, in the order of the JSON file."""
+    from IPython.display import HTML, Javascript
+
+    shown, run, own = [], [], False
+    for item in questions(chapter, quiz_dir) + [None]:
+        if item is not None and item["type"] not in OWN_TYPES:
+            run.append(item)
+            continue
+        if run:
+            shown += _jupyterquiz(run)
+            run = []
+        if item is not None:
+            shown.append(HTML(render(item)))
+            own = True
+    if own:
+        css = (ASSETS / "selfcheck.css").read_text(encoding="utf-8")
+        shown.insert(0, HTML(f"<style>{css}</style>"))
+        shown.append(Javascript((ASSETS / "selfcheck.js").read_text(encoding="utf-8")))
+    return shown
+
+
+def quiz(chapter: str, quiz_dir: Path = QUIZ_DIR) -> None:
+    """Show a chapter's self-check questions."""
+    from IPython.display import display
+
+    display(*outputs(chapter, quiz_dir))
