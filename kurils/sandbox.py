@@ -49,25 +49,41 @@ def _base_args() -> list[str]:
     ]  # fmt: skip
 
 
+def _inside(path: Path, folders: list[Path]) -> bool:
+    return any(path == f or path.is_relative_to(f) for f in folders)
+
+
 def command(scratch: Path, hide: list[Path], argv: list[str]) -> list[str]:
-    """The bwrap command line that runs ``argv`` with only ``scratch`` writable and ``hide`` emptied."""
-    args = ["bwrap", *_base_args()]
+    """The bwrap command line that runs ``argv`` with only ``scratch`` writable and ``hide`` emptied.
+
+    ``/tmp`` and the user's home are emptied too. What the kernel needs from them (Python, the
+    virtual environment, the course package and its data, e.g. a clone in ``/tmp`` or a pyenv
+    Python in ``~/.pyenv``) is mounted back read-only, and then the hidden folders are emptied
+    again, in case they lie inside it (the masters and ``_build/`` inside the course folder).
+    """
     home = Path(os.environ.get("HOME", "/root")).resolve()
-    # The user's home is hidden too, unless Python itself lives there (pyenv, a venv in $HOME, ...).
-    needed = [Path(p).resolve() for p in (sys.executable, sys.prefix, sys.base_prefix, __file__)]
-    if not any(p.is_relative_to(home) for p in needed):
-        hide = [home, *hide]
+    regions = [Path("/tmp")] + ([home] if home != Path("/") else [])
+    package = Path(__file__).resolve().parent.parent  # the course folder, or site-packages
+    needed = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, Path(sys.executable).resolve().parent, package)}
+    hide = [Path(h).resolve() for h in hide if Path(h).is_dir()]
+    hide = [h for h in hide if not scratch.resolve().is_relative_to(h) and h not in regions]
+    args = ["bwrap", *_base_args()]
+    if home in regions:
+        args += ["--tmpfs", str(home)]
+    for path in sorted(needed):
+        if _inside(path, regions) and not _inside(path, [n for n in needed if n != path]):
+            args += ["--ro-bind", str(path), str(path)]
     for folder in hide:
-        folder = Path(folder).resolve()
-        if folder.is_dir() and not scratch.resolve().is_relative_to(folder):
+        if not _inside(folder, regions) or _inside(folder, list(needed)):
             args += ["--tmpfs", str(folder), "--remount-ro", str(folder)]
-    args += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch), "--clearenv"]
+    args += ["--bind", str(scratch), str(scratch)]
+    if home in regions:
+        args += ["--remount-ro", str(home)]
+    args += ["--chdir", str(scratch), "--clearenv"]
     for name in KEEP_ENV:
         if name in os.environ:
             args += ["--setenv", name, os.environ[name]]
-    args += ["--setenv", "HOME", "/tmp/home", "--setenv", "MPLCONFIGDIR", "/tmp/mpl"]
-    # Python's own environment must not leak the grader's site (e.g. PYTHONPATH pointing at masters).
-    return [*args, "--", *argv]
+    return [*args, "--setenv", "HOME", "/tmp/home", "--setenv", "MPLCONFIGDIR", "/tmp/mpl", "--", *argv]
 
 
 def kernelspec(folder: Path, scratch: Path, hide: list[Path]) -> str:
