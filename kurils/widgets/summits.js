@@ -60,7 +60,7 @@ function render({ model, el }) {
     const which = model.get("year") == null ? "2013–2018" : model.get("year");
     status.textContent = m ? `Meeting ${i + 1} of ${all.length} (${which})` : `No meetings in ${which}.`;
     list.innerHTML = all.map((x) => `<li><button type="button" data-id="${esc(x.id)}" aria-current="${x.id === m?.id}"
-      aria-label="${esc(day(x.date))}, ${esc(x.place)}">${esc(x.date)} · ${esc(x.place.split(",")[0].split(" (")[0])}</button></li>`).join("");
+      title="${esc(day(x.date))}, ${esc(x.place)}">${esc(x.date)} · ${esc(x.place.split(",")[0].split(" (")[0])}</button></li>`).join("");
     for (const b of list.querySelectorAll("button")) b.addEventListener("click", () => { model.set("selected", b.dataset.id); model.save_changes(); });
     if (!m) {
       card.innerHTML = `<p class="empty-note">No meetings in ${which}.</p>`;
