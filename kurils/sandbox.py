@@ -1,10 +1,11 @@
 """Run a student's Python kernel inside a bubblewrap sandbox while a notebook is graded.
 
-The grading worker starts the kernel through ``python -m kurils.sandbox SCRATCH HIDE... -- KERNEL ARGV``
-(a kernelspec written by ``kernelspec``). Inside the sandbox the whole file system is read-only, ``/tmp``
-and ``$HOME`` are empty, the folders listed as hidden (the masters, the grader's private folders, the
-gradebook and the other submissions) are empty and read-only, and the only writable place is the
-submission's own scratch folder. The environment is cleared except for a few harmless variables, and
+The grading worker starts the kernel through ``python -m kurils.sandbox CONFIG -- KERNEL ARGV``
+(a kernelspec written by ``kernelspec``). Inside the sandbox the whole file system is read-only;
+``/tmp`` and ``$HOME`` are empty (Python, its environment and the course folder are mounted back
+read-only); the folders listed as hidden (the masters, the grader's private folders, the gradebook
+and the other submissions) are empty and read-only; the only writable place is the submission's own
+scratch folder. The environment is cleared except for a few harmless variables, and
 every capability is dropped. The hidden tests reach the kernel only after the student's cells have
 run, as the text of the grading cell, so they are never on a disk the kernel can read.
 
