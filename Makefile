@@ -8,7 +8,7 @@ KURILS := $(BIN)/kurils
 SUBMISSIONS ?= submissions
 MASTERS ?= exercises
 
-.PHONY: help setup system-deps site serve lab test release grade lint clean
+.PHONY: help setup system-deps site serve lab test release grade bench lint clean
 
 help:
 	@echo "make site     build the course site into _build/html (sets everything up)"
@@ -17,6 +17,7 @@ help:
 	@echo "make test     set up and run every test (what CI runs)"
 	@echo "make release  write student notebooks to _build/release (MASTERS=dir for private masters)"
 	@echo "make grade SUBMISSIONS=dir   grade a folder of submitted notebooks into a gradebook"
+	@echo "make bench    time and weigh the course against a stock Jupyter Book (_build/bench)"
 
 # Python environment: re-installed when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -71,6 +72,9 @@ release: setup
 
 grade: setup
 	$(KURILS) grade $(SUBMISSIONS) --masters $(MASTERS)
+
+bench: setup system-deps
+	$(KURILS) bench
 
 clean:
 	rm -rf _build _vendor

@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> None:
     grade.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
     grade.add_argument("--out", type=Path, default=grading.BUILD / "grades")
     grade.add_argument("--time-limit", type=int, default=grading.TIME_LIMIT, help="seconds per submission")
+    bench = commands.add_parser("bench", help="time the build, weigh the pages against a stock Jupyter Book")
+    bench.add_argument("--quick", action="store_true", help="a few pages only, as a smoke test")
+    bench.add_argument("--out", type=Path, default=site.BUILD / "bench", help="folder for bench.json and bench.md")
     args = parser.parse_args(argv)
 
     if args.command == "site":
@@ -66,6 +69,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Autograder zips (keep them private): {grading.AUTOGRADER}")
     elif args.command == "grade":
         grading.grade(args.submissions, args.masters, args.out, args.time_limit)
+    elif args.command == "bench":
+        from kurils import bench as benchmark
+
+        benchmark.run(args.out, args.quick)
 
 
 if __name__ == "__main__":
