@@ -319,9 +319,17 @@ def first_visit(browser, url: str) -> dict:
     total = sum(max(request.sizes()["responseBodySize"], 0) for request in finished)
     # The test server sends files as they are; most hosts gzip text, so record that size too.
     gzipped = sum(len(gzip.compress(_body(request), 6)) for request in finished)
+    sizes = sorted(((max(r.sizes()["responseBodySize"], 0), urlparse(r.url).path) for r in finished), reverse=True)
     load = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
     context.close()
-    return {"bytes": total, "gzip": gzipped, "requests": len(finished), "load_ms": load, "outside": outside}
+    return {
+        "bytes": total,
+        "gzip": gzipped,
+        "requests": len(finished),
+        "load_ms": load,
+        "outside": outside,
+        "largest": [f"{path.rsplit('/', 1)[-1]} {size / 1024:,.0f} KiB" for size, path in sizes[:3]],
+    }
 
 
 def _body(request) -> bytes:
@@ -412,7 +420,8 @@ def compare(course: Book, baseline: Book, pages: list[str], out: Path) -> list[R
                 mine["bytes"] <= 1.5 * theirs["bytes"] + data,
                 f"own data {data / 1024:.1f} KiB; {mine['requests']} vs {theirs['requests']} requests; "
                 f"gzipped {mine['gzip'] / 1024:,.0f} vs {theirs['gzip'] / 1024:,.0f} KiB "
-                f"({mine['gzip'] / max(theirs['gzip'], 1):.2f}×)",
+                f"({mine['gzip'] / max(theirs['gzip'], 1):.2f}×)"
+                + (f"; largest: {', '.join(mine['largest'])}" if name == heaviest else ""),
             )
         )
     for name, timing in widgets.items():

@@ -8,6 +8,7 @@ which Sphinx publishes as ``_static/vendor/``. It is kept out of the book's own
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import shutil
 import subprocess
@@ -89,12 +90,25 @@ def build(all_pages: bool = False, strict: bool = True) -> Path:
 
     Jupyter Book's execution cache re-runs a chapter only when its own code changes, so a
     change to the package, the data or the quizzes clears the cache and rebuilds every page.
+    The student notebooks (otter assign, a third of a cold build) are released while the book
+    builds; pages only link to them, so they are copied into the site once both are done.
     """
     vendor()
     # Rewriting an unchanged references.bib would make sphinxcontrib-bibtex re-read every citing page.
     if not bib.BIBFILE.exists() or bib.BIBFILE.read_text(encoding="utf-8") != bib.render():
         bib.write()
-    publish_exercises()
+    EXTRA.mkdir(parents=True, exist_ok=True)  # html_extra_path must exist when Sphinx starts
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        exercises = pool.submit(publish_exercises)
+        book = _jupyter_book(all_pages, strict)
+        exercises.result()  # a failed release stops the build here
+    if book.returncode != 0:
+        raise SystemExit(f"the book did not build cleanly (exit {book.returncode}); see the warnings above.")
+    shutil.copytree(EXTRA, HTML, dirs_exist_ok=True)
+    return HTML
+
+
+def _jupyter_book(all_pages: bool, strict: bool) -> subprocess.CompletedProcess:
     stamp = BUILD / ".inputs-fingerprint"
     fingerprint = _fingerprint()
     if not stamp.exists() or stamp.read_text() != fingerprint:
@@ -105,10 +119,9 @@ def build(all_pages: bool = False, strict: bool = True) -> Path:
     if all_pages:
         command.append("--all")
     result = subprocess.run(command, cwd=ROOT)
-    if result.returncode != 0:
-        raise SystemExit(f"the book did not build cleanly (exit {result.returncode}); see the warnings above.")
-    stamp.write_text(fingerprint)
-    return HTML
+    if result.returncode == 0:
+        stamp.write_text(fingerprint)
+    return result
 
 
 def serve(port: int = 8000) -> None:
