@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -85,6 +86,22 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+#: Folders that are tools' or builds' own, not the book's sources.
+NOT_SOURCES = {".git", ".venv", "node_modules", "_build", "_vendor", "__pycache__", ".ipynb_checkpoints"}
+
+
+def _sources_fingerprint(strict: bool) -> str:
+    """A hash of every source file of the site (names and contents) and of how it is built."""
+    digest = hashlib.sha256(f"strict={strict}".encode())
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = sorted(d for d in subfolders if d not in NOT_SOURCES and not d.endswith((".egg-info", "cache")))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path != bib.BIBFILE:  # written from data/sources.csv by the build itself
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def build(all_pages: bool = False, strict: bool = True) -> Path:
     """Build the site strictly (warnings are errors; ``strict=False`` only for `kurils bench --quick`).
 
@@ -92,7 +109,13 @@ def build(all_pages: bool = False, strict: bool = True) -> Path:
     change to the package, the data or the quizzes clears the cache and rebuilds every page.
     The student notebooks (otter assign, a third of a cold build) are released while the book
     builds; pages only link to them, so they are copied into the site once both are done.
+    When no source file has changed since the last good build, nothing is rebuilt.
     """
+    stamp = BUILD / ".sources-fingerprint"
+    sources = _sources_fingerprint(strict)
+    if not all_pages and (HTML / "index.html").exists() and stamp.exists() and stamp.read_text() == sources:
+        print("No source file has changed since the last build: the site in _build/html is up to date.")
+        return HTML
     vendor()
     # Rewriting an unchanged references.bib would make sphinxcontrib-bibtex re-read every citing page.
     if not bib.BIBFILE.exists() or bib.BIBFILE.read_text(encoding="utf-8") != bib.render():
@@ -105,6 +128,7 @@ def build(all_pages: bool = False, strict: bool = True) -> Path:
     if book.returncode != 0:
         raise SystemExit(f"the book did not build cleanly (exit {book.returncode}); see the warnings above.")
     shutil.copytree(EXTRA, HTML, dirs_exist_ok=True)
+    stamp.write_text(sources)
     return HTML
 
 

@@ -115,3 +115,21 @@ def test_a_sentence_is_added_to_the_first_paragraph_not_to_code_or_front_matter(
     empty.write_text("# Only a heading\n")
     with pytest.raises(SystemExit, match="no Markdown paragraph"):
         bench.append_sentence(empty)
+
+
+def test_the_site_is_rebuilt_unless_no_source_file_changed(tmp_path, monkeypatch):
+    monkeypatch.setattr(site, "ROOT", tmp_path)
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "01.md").write_text("# One\n")
+    first = site._sources_fingerprint(strict=True)
+    for derived in ("_build", "node_modules", "_vendor", ".venv"):
+        (tmp_path / derived).mkdir()
+        (tmp_path / derived / "file.txt").write_text("build output")
+    assert site._sources_fingerprint(strict=True) == first
+    assert site._sources_fingerprint(strict=False) != first
+    (tmp_path / "chapters" / "01.md").write_text("# One\n\nA new sentence.\n")
+    assert site._sources_fingerprint(strict=True) != first
+    (tmp_path / "chapters" / "02.md").write_text("")
+    second = site._sources_fingerprint(strict=True)
+    (tmp_path / "chapters" / "02.md").unlink()
+    assert site._sources_fingerprint(strict=True) not in (first, second)
