@@ -198,8 +198,11 @@ def copy_course(target: Path, quick: bool = False) -> Book:
         trim_toc(target / "_toc.yml", set([p for p in pages[1:] if code_cells(source(target, p))][:2]))
         pages = toc_files(target / "_toc.yml")
     edit = next((source(target, p) for p in pages if code_cells(source(target, p))), source(target, pages[-1]))
-    # PYTHONPATH puts the copy's `kurils` ahead of this worktree's editable install.
-    command = [sys.executable, "-c", f"from kurils import site; site.build(strict={not quick})"]
+    # What `make site` runs; PYTHONPATH puts the copy's `kurils` ahead of this worktree's editable install.
+    # --quick drops pages that others link to, so that build cannot be strict.
+    command = [sys.executable, "-m", "kurils.cli", "site"]
+    if quick:
+        command = [sys.executable, "-c", "from kurils import site; site.build(strict=False)"]
     return Book("course", target, command, edit, env={"PYTHONPATH": str(target)})
 
 
