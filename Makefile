@@ -8,15 +8,17 @@ KURILS := $(BIN)/kurils
 SUBMISSIONS ?= submissions
 MASTERS ?= exercises
 
-.PHONY: help setup system-deps site serve lab test release grade bench lint clean
+.PHONY: help setup system-deps site pdf serve lab test release grade marks bench lint clean
 
 help:
 	@echo "make site     build the course site into _build/html (sets everything up)"
+	@echo "make pdf      print the whole course to _build/pdf/kurils-course.pdf (installs chromium, fonts)"
 	@echo "make serve    serve the built site on http://127.0.0.1:8000"
 	@echo "make lab      open the course in JupyterLab"
 	@echo "make test     set up and run every test (what CI runs)"
 	@echo "make release  write student notebooks to _build/release (MASTERS=dir for private masters)"
-	@echo "make grade SUBMISSIONS=dir   grade a folder of submitted notebooks into a gradebook"
+	@echo "make grade SUBMISSIONS=dir [CHAPTER=3] [JOBS=2]   grade a folder of submitted notebooks into a gradebook"
+	@echo "make marks    merge the marks for written answers (_build/grades/written/*-marks.csv) into the gradebook"
 	@echo "make bench    time and weigh the course against a stock Jupyter Book (_build/bench)"
 
 # Python environment: re-installed when pyproject.toml changes.
@@ -38,11 +40,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 setup: $(BIN)/.installed node_modules/.package-lock.json
 
-# Debian packages the browser tests and CJK screenshots need.
+# Debian packages the browser tests, CJK screenshots and the grading sandbox need.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
@@ -56,6 +59,9 @@ system-deps:
 site: setup
 	$(KURILS) site
 
+pdf: setup system-deps
+	$(KURILS) pdf
+
 serve:
 	$(KURILS) serve
 
@@ -68,10 +74,13 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 release: setup
-	$(KURILS) release --masters $(MASTERS)
+	$(KURILS) release --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER))
 
 grade: setup
-	$(KURILS) grade $(SUBMISSIONS) --masters $(MASTERS)
+	$(KURILS) grade $(SUBMISSIONS) --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(JOBS),--jobs $(JOBS))
+
+marks: setup
+	$(KURILS) marks
 
 bench: setup system-deps
 	$(KURILS) bench

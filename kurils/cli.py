@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from kurils import bib, chapters, data, geography, grading, site
+from kurils import bib, chapters, data, geography, grading, marking, pdf, site
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -14,6 +14,7 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("site", help="build the course site into _build/html")
     build.add_argument("--all", action="store_true", help="rebuild every page, not only the changed ones")
+    commands.add_parser("pdf", help="print the whole course to _build/pdf/kurils-course.pdf")
     serve = commands.add_parser("serve", help="serve the built site on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     commands.add_parser("validate", help="check every data file against its schema")
@@ -28,12 +29,26 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("geography", help="rebuild data/geography/region.geojson from Natural Earth")
     release = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
     release.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
-    release.add_argument("--out", type=Path, default=grading.RELEASE)
+    release.add_argument("--chapter", help="one chapter only (e.g. 3 or ch03); default: every chapter")
+    release.add_argument("--out", type=Path, default=grading.RELEASE, help="folder to hand out (default %(default)s)")
+    release.add_argument(
+        "--autograder", type=Path, default=grading.AUTOGRADER, help="private folder for the autograder zips"
+    )
     grade = commands.add_parser("grade", help="grade a folder of submitted notebooks into a gradebook CSV")
     grade.add_argument("submissions", type=Path, help="folder of .ipynb files, or of one folder per student")
     grade.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
+    grade.add_argument(
+        "--chapter", help="grade only this chapter (e.g. 3 or ch03); other notebooks get a row saying so"
+    )
     grade.add_argument("--out", type=Path, default=grading.BUILD / "grades")
-    grade.add_argument("--time-limit", type=int, default=grading.TIME_LIMIT, help="seconds per submission")
+    grade.add_argument("--timeout", "--time-limit", type=int, default=grading.TIME_LIMIT, help="seconds per submission")
+    grade.add_argument("--jobs", type=int, default=None, help="notebooks graded at once (default: one per core)")
+    grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap")
+    gbench = commands.add_parser("bench-grading", help="time grading a class against plainly running its notebooks")
+    gbench.add_argument("--students", type=int, default=40)
+    gbench.add_argument("--chapter", default="1")
+    marks = commands.add_parser("marks", help="merge the marks for written answers into the gradebook")
+    marks.add_argument("out", type=Path, nargs="?", default=grading.BUILD / "grades", help="the grading folder")
     bench = commands.add_parser("bench", help="time the build, weigh the pages against a stock Jupyter Book")
     bench.add_argument("--quick", action="store_true", help="a few pages only, as a smoke test")
     bench.add_argument("--out", type=Path, default=site.BUILD / "bench", help="folder for bench.json and bench.md")
@@ -44,6 +59,8 @@ def main(argv: list[str] | None = None) -> None:
         html = site.build(all_pages=args.all)
         print(f"\nBuilt the course in {time.perf_counter() - start:.0f} s.")
         print(f"Open {html / 'index.html'} in a browser, or run `make serve` for http://127.0.0.1:8000/")
+    elif args.command == "pdf":
+        pdf.main()
     elif args.command == "serve":
         site.serve(args.port)
     elif args.command == "validate":
@@ -64,11 +81,19 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "geography":
         print(f"wrote {geography.write()}")
     elif args.command == "release":
-        for name, path in grading.release(args.masters, args.out).items():
+        for name, path in grading.release(args.masters, args.out, args.autograder, args.chapter).items():
             print(f"{name}: {path}")
-        print(f"Autograder zips (keep them private): {grading.AUTOGRADER}")
+        print(f"Hand out {args.out} (notebooks, data, README, requirements.txt).")
+        print(f"Keep {args.autograder} private: it holds the hidden tests.")
     elif args.command == "grade":
-        grading.grade(args.submissions, args.masters, args.out, args.time_limit)
+        sandbox = False if args.no_sandbox else None
+        grading.grade(args.submissions, args.masters, args.out, args.timeout, args.chapter, args.jobs, sandbox)
+    elif args.command == "bench-grading":
+        from kurils import grading_bench
+
+        grading_bench.run(args.students, args.chapter)
+    elif args.command == "marks":
+        marking.merge(args.out)
     elif args.command == "bench":
         from kurils import bench as benchmark
 

@@ -10,12 +10,31 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
+import site
+import sys
+import sysconfig
 from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+def _data_dir() -> Path:
+    """``$KURILS_DATA``, else the repository's ``data/``, else the copy a wheel installs under ``share/``."""
+    if os.environ.get("KURILS_DATA"):
+        return Path(os.environ["KURILS_DATA"])
+    repository = Path(__file__).resolve().parent.parent / "data"
+    if repository.is_dir():
+        return repository
+    # pip puts a wheel's data files under the install scheme's "data" path (/usr/local on Debian and
+    # Colab, the venv in a venv, ~/.local for --user installs).
+    bases = [sysconfig.get_path("data"), sys.prefix, site.getuserbase()]
+    installed = [Path(base) / "share" / "kurils" / "data" for base in bases]
+    return next((path for path in installed if path.is_dir()), installed[0])
+
+
+DATA_DIR = _data_dir()
 DATASETS = ("sources", "islands", "events", "meetings", "excerpts", "source_errors", "proposals", "positions")
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")

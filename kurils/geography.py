@@ -20,7 +20,7 @@ from kurils import data
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "node_modules" / "world-atlas" / "land-10m.json"
-OUTPUT = ROOT / "data" / "geography" / "region.geojson"
+OUTPUT = data.DATA_DIR / "geography" / "region.geojson"
 
 #: The map's frame (lon_min, lat_min, lon_max, lat_max): eastern Hokkaido to Urup.
 BBOX = (143.0, 42.75, 150.7, 46.3)

@@ -1,15 +1,18 @@
 """Grade one notebook in a scratch folder; run by ``kurils.grading`` in a subprocess.
 
-Usage: ``python -m kurils.grade_worker NOTEBOOK AUTOGRADER_ZIP CELL_TIME_LIMIT``; prints
-one JSON line. The notebook is executed once with nbclient (so a cell that raises
-or runs too long is named), then otter-grader's own test files, hidden ones
-included, are unpacked outside the notebook's folder and run in the same kernel.
-``otter run`` is not used because it has no time limit and does not say which cell failed.
+Usage: ``python -m kurils.grade_worker NOTEBOOK AUTOGRADER_ZIP CELL_TIME_LIMIT REPORT [SANDBOX]``;
+writes a JSON report to REPORT. The notebook is executed once with nbclient (so a cell that
+raises or runs too long is named), in a kernel sandboxed by ``kurils.sandbox`` when SANDBOX
+(a JSON list of folders to hide) is given. Then otter-grader's own tests, hidden ones included,
+are sent to the same kernel as the text of one last cell: they never touch a disk the
+student's code can read. ``otter run`` is not used because it has no time limit, does not say
+which cell failed and unpacks the hidden tests next to the running notebook.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import zipfile
@@ -21,11 +24,11 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 MARK = "KURILS-RESULTS "
 GRADE_CELL = """
-import glob as _kg_glob, json as _kg_json
+import json as _kg_json
 from otter.test_files.ok_test import OKTestFile as _kg_OKTestFile
 _kg_results = {{}}
-for _kg_path in sorted(_kg_glob.glob({tests!r} + "/*.py")):
-    _kg_test = _kg_OKTestFile.from_file(_kg_path)
+for _kg_spec in _kg_json.loads({specs!r}):
+    _kg_test = _kg_OKTestFile.from_spec(_kg_spec, path=_kg_spec["name"])
     _kg_test.run(globals())
     _kg_results[_kg_test.name] = {{
         "score": _kg_test.score, "possible": _kg_test.possible,
@@ -36,15 +39,36 @@ print({mark!r} + _kg_json.dumps(_kg_results))
 """
 
 
-def main(notebook_path: str, zip_path: str, cell_time_limit: str) -> None:
+def test_specs(zip_path: str) -> str:
+    """The autograder zip's otter test files, as one JSON text (read by the grader, not the student)."""
+    specs = []
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in sorted(archive.namelist()):
+            if name.startswith("tests/") and name.endswith(".py"):
+                namespace: dict = {}
+                exec(archive.read(name).decode("utf-8"), namespace)  # the teacher's own test file
+                specs.append(namespace["test"])
+    return json.dumps(specs)
+
+
+def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: str, sandbox: str = "") -> None:
     folder = Path(notebook_path).parent
     notebook = nbformat.read(notebook_path, as_version=4)
+    specs = test_specs(zip_path)
+    kernel_name = "python3"
+    private = Path(tempfile.mkdtemp(prefix="worker-", dir=Path(report_path).parent))
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(private / "runtime")
+    if sandbox:
+        from kurils import sandbox as sandboxing
+
+        kernel_name = sandboxing.kernelspec(private, folder, [Path(p) for p in json.loads(sandbox)])
+        os.environ["JUPYTER_PATH"] = str(private)
     client = NotebookClient(
         notebook,
         timeout=int(cell_time_limit),
         allow_errors=True,
         interrupt_on_timeout=True,  # a cell that runs too long is stopped; grading goes on
-        kernel_name="python3",
+        kernel_name=kernel_name,
         resources={"metadata": {"path": str(folder)}},
     )
     report: dict = {"errors": [], "timeout": None, "results": None}
@@ -62,15 +86,9 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str) -> None:
                 if output.output_type == "error" and output.ename == "KeyboardInterrupt":
                     report["timeout"] = f"{where} did not finish within {cell_time_limit} s and was stopped"
                 elif output.output_type == "error":
-                    report["errors"].append(f"{where} raised {output.ename}: {output.evalue}")
-        # The tests reach the disk only now, after the student's cells have run, and outside
-        # their folder: their code could otherwise read the hidden tests or replace them.
-        tests = Path(tempfile.mkdtemp(prefix="kurils-tests-"))
-        with zipfile.ZipFile(zip_path) as archive:
-            for name in archive.namelist():
-                if name.startswith("tests/") and name.endswith(".py"):
-                    (tests / Path(name).name).write_bytes(archive.read(name))
-        grading = nbformat.v4.new_code_cell(GRADE_CELL.format(tests=str(tests), mark=MARK))
+                    report["errors"].append(f"{where} raised {output.ename}: {output.evalue[:200]}")
+            cell.outputs = []  # only errors matter here; a notebook that prints megabytes keeps nothing
+        grading = nbformat.v4.new_code_cell(GRADE_CELL.format(specs=specs, mark=MARK))
         notebook.cells.append(grading)
         try:
             client.execute_cell(grading, len(notebook.cells) - 1)
@@ -82,8 +100,8 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str) -> None:
                 report["results"] = json.loads(text.split(MARK, 1)[1].splitlines()[0])
             elif output.output_type == "error":
                 report["grader_error"] = f"the checks could not run: {output.ename}: {output.evalue}"
-    print(json.dumps(report))
+    Path(report_path).write_text(json.dumps(report), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:])

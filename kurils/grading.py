@@ -12,6 +12,7 @@ row saying so; the originals are never modified.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -20,7 +21,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import jupytext
@@ -87,33 +89,101 @@ def leaks(text: str, master: Path) -> list[str]:
     return found
 
 
-def release(masters_dir: Path, out: Path = RELEASE, autograder_dir: Path = AUTOGRADER) -> dict[str, Path]:
-    """Write a student notebook per master into ``out`` and its autograder zip into ``autograder_dir``."""
+def chapter_name(chapter: str | int) -> str:
+    """``3``, ``"3"``, ``"03"`` and ``"ch03"`` all name the assignment ``ch03``."""
+    text = str(chapter).strip().lower().removeprefix("ch")
+    if not text.isdigit():
+        raise SystemExit(f"--chapter {chapter!r}: give a chapter number such as 3 or ch03")
+    return f"ch{int(text):02d}"
+
+
+def _select(masters_dir: Path, chapter: str | int | None) -> dict[str, Path]:
+    found = masters(masters_dir)
+    if chapter is None:
+        return found
+    name = chapter_name(chapter)
+    if name not in found:
+        raise SystemExit(f"no master for {name} in {masters_dir} (found: {', '.join(found)})")
+    return {name: found[name]}
+
+
+def assign(master: Path, work: Path) -> tuple[Path, Path]:
+    """Run ``otter assign`` on one master in ``work``; return the student notebook and the autograder zip."""
+    name = master.stem
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    source = work / f"{name}.ipynb"
+    nbformat.write(jupytext.read(master), source)
+    result = subprocess.run(
+        [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(source), str(work / "dist")],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"otter assign failed for {master}:\n{result.stdout}\n{result.stderr}")
+    student = work / "dist" / "student" / f"{name}.ipynb"
+    problems = leaks(student.read_text(encoding="utf-8"), master)
+    if problems:
+        raise SystemExit(f"refusing to release {name}: the student notebook contains {'; '.join(problems)}")
+    (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
+    return student, zip_file
+
+
+STUDENT_README = """# Course exercises: student notebooks
+
+Open each `chNN.ipynb` in JupyterLab (or Jupyter Notebook), run the cells from the top,
+answer in the cells marked for you, and run each `grader.check("qN")` cell for instant
+feedback on the public checks. Hand in the notebook file itself, keeping its name.
+
+The notebooks need the course's Python package (`kurils`), which brings the data and the
+map: `pip install -r requirements.txt` in a fresh environment (a JupyterHub administrator
+does this once for the whole class). `data/` holds the same data sets as CSV files, with a
+schema per file, for you to open in a spreadsheet if you like.
+"""
+
+PRIVATE_README = """# PRIVATE: autograder material
+
+These zips hold the hidden tests (and otter-grader's configuration) for each exercise.
+Never publish them or hand them to students. They grade the same notebooks on Gradescope
+(upload `chNN.zip` as a programming assignment's autograder) or with otter-grader's Docker
+grading (`otter grade -a chNN.zip -p SUBMISSIONS`); `kurils grade` builds its own copy from
+the masters, so it does not need them.
+"""
+
+
+def release(
+    masters_dir: Path,
+    out: Path = RELEASE,
+    autograder_dir: Path = AUTOGRADER,
+    chapter: str | int | None = None,
+    with_data: bool = True,
+) -> dict[str, Path]:
+    """Write student notebooks (and the data they read) into ``out``, autograder zips into ``autograder_dir``.
+
+    ``out`` is ready to hand out, upload to an LMS or push to the git repository a JupyterHub's
+    nbgitpuller link pulls from; ``autograder_dir`` is for the teacher only.
+    """
+    out, autograder_dir = Path(out), Path(autograder_dir)
+    if autograder_dir.resolve() == out.resolve() or autograder_dir.resolve().is_relative_to(out.resolve()):
+        raise SystemExit(f"the autograder folder {autograder_dir} must not be inside the student folder {out}")
     written = {}
-    for name, master in masters(masters_dir).items():
-        work = BUILD / "assign" / name
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        source = work / f"{name}.ipynb"
-        nbformat.write(jupytext.read(master), source)
-        result = subprocess.run(
-            [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(source), str(work / "dist")],
-            cwd=work,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise SystemExit(f"otter assign failed for {master}:\n{result.stdout}\n{result.stderr}")
-        student = work / "dist" / "student" / f"{name}.ipynb"
-        problems = leaks(student.read_text(encoding="utf-8"), master)
-        if problems:
-            raise SystemExit(f"refusing to release {name}: the student notebook contains {'; '.join(problems)}")
+    for name, master in _select(masters_dir, chapter).items():
+        student, zip_file = assign(master, BUILD / "assign" / name)
         out.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(student, out / f"{name}.ipynb")
         autograder_dir.mkdir(parents=True, exist_ok=True)
-        (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
         shutil.copyfile(zip_file, autograder_dir / f"{name}.zip")
         written[name] = out / f"{name}.ipynb"
+    if with_data:
+        from kurils import data
+
+        shutil.copytree(data.DATA_DIR, out / "data", dirs_exist_ok=True, ignore=shutil.ignore_patterns("factcheck"))
+        (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
+        from kurils import notebooks  # the repository URL is one setting, in _config.yml
+
+        (out / "requirements.txt").write_text(f"kurils @ git+{notebooks.repository()}\n", encoding="utf-8")
+    (autograder_dir / "README.md").write_text(PRIVATE_README, encoding="utf-8")
     return written
 
 
@@ -140,6 +210,7 @@ class Result:
     scores: dict[str, float | None] = field(default_factory=dict)
     possible: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, list[str]] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -158,10 +229,21 @@ class Result:
         return self
 
 
+#: LMS bulk downloads: Moodle makes "Full Name_123456_assignsubmission_file_/...",
+#: Canvas "surnamefirstname_12345_67890_ch01.ipynb" (with "_late" after the name when late).
+_MOODLE = re.compile(r"^(?P<name>.+?)_\d+_assignsubmission_\w*$")
+_CANVAS = re.compile(r"^(?P<name>[a-z]+)(?:_late)?_\d+_\d+_.+$")
+
+
 def _student_name(path: Path, folder: Path) -> str:
-    """A student is named by their folder when each has one, else by the file name."""
+    """A student is named by their folder when each has one, else by the file name (LMS ids removed)."""
     relative = path.relative_to(folder)
-    return relative.parts[0] if len(relative.parts) > 1 else path.stem
+    name = relative.parts[0] if len(relative.parts) > 1 else path.stem
+    for pattern in (_MOODLE, _CANVAS):
+        match = pattern.match(name)
+        if match:
+            return match["name"]
+    return name
 
 
 def _assignment_of(notebook: object, path: Path, known: list[str]) -> str | None:
@@ -169,11 +251,11 @@ def _assignment_of(notebook: object, path: Path, known: list[str]) -> str | None
     if isinstance(notebook, dict):
         otter_meta = notebook.get("metadata", {}).get("otter", {})
         name = otter_meta.get("assignment_name") if isinstance(otter_meta, dict) else None
-        if name in known:
+        if isinstance(name, str) and re.fullmatch(r"[a-z0-9_-]+", name):
             return name
-    for name in known:
-        if re.search(rf"(^|[^a-z0-9]){re.escape(name)}([^a-z0-9]|$)", path.name.lower()):
-            return name
+    match = re.search(r"(?:^|[^a-z0-9])(ch\d\d)(?:[^a-z0-9]|$)", path.name.lower())
+    if match:
+        return match[1]
     return known[0] if len(known) == 1 else None
 
 
@@ -182,39 +264,76 @@ def _reason(name: str, hidden: bool, message: str) -> str:
     lines = [line.strip() for line in message.splitlines() if line.strip()]
     error = next((line for line in reversed(lines) if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)), "")
     kind = "a hidden check" if hidden else "a public check"
-    return f"{kind} failed" + (f": {error}" if error else "")
+    return f"{kind} failed" + (f": {error[:300]}" if error else "")
 
 
-def _run_worker(copy: Path, zip_path: Path, time_limit: int) -> tuple[dict | None, str]:
+def _run_worker(copy: Path, zip_path: Path, time_limit: int, hide: list[Path] | None) -> tuple[dict | None, str]:
     """Run the grading worker in its own process group, killed after ``time_limit`` seconds."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kurils.grade_worker", str(copy), str(zip_path), str(max(time_limit // 2, 5))],
-        cwd=copy.parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        out, err = process.communicate(timeout=time_limit)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        return None, f"timed out: grading took longer than {time_limit} s (does a cell loop forever?)"
-    finally:
+    report = copy.parent.parent / "report.json"
+    log = copy.parent.parent / "worker.log"
+    command = [sys.executable, "-m", "kurils.grade_worker", str(copy), str(zip_path)]
+    command += [str(max(time_limit // 2, 5)), str(report)]
+    if hide is not None:
+        command.append(json.dumps([str(h) for h in hide]))
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            command, cwd=copy.parent, stdout=handle, stderr=handle, stdin=subprocess.DEVNULL, start_new_session=True
+        )
         try:
-            os.killpg(process.pid, signal.SIGKILL)  # the kernel the worker started, if still there
-        except ProcessLookupError:
-            pass
+            process.wait(timeout=time_limit)
+        except subprocess.TimeoutExpired:
+            return None, f"timed out: grading took longer than {time_limit} s (does a cell loop forever?)"
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # the worker and the kernel it started, if still there
+            except ProcessLookupError:
+                pass
+            process.wait()
     try:
-        return json.loads(out.strip().splitlines()[-1]), ""
-    except (IndexError, json.JSONDecodeError):
-        tail = " ".join(err.strip().splitlines()[-2:])
+        return json.loads(report.read_text(encoding="utf-8")), ""
+    except (OSError, json.JSONDecodeError):
+        with log.open("rb") as handle:
+            handle.seek(max(0, log.stat().st_size - 2000))
+            tail = " ".join(handle.read().decode("utf-8", "replace").strip().splitlines()[-2:])
         return None, f"could not be graded: {tail or 'the grader stopped without a result'}"
 
 
-def grade_one(path: Path, student: str, masters_by_name: dict[str, Path], time_limit: int = TIME_LIMIT) -> Result:
-    """Grade one submission file. Never raises for a bad submission: the status says what was wrong."""
+def written_answers(notebook: dict, manual: list[str]) -> dict[str, str]:
+    """The text of each written (manually graded) answer, in question order.
+
+    otter wraps each manually graded question in ``<!-- BEGIN QUESTION -->`` ... ``<!-- END QUESTION -->``
+    and tags the answer cells ``otter_answer_cell``.
+    """
+    answers: list[list[str]] = []
+    inside = False
+    for cell in notebook.get("cells", []):
+        source = "".join(cell.get("source", ""))
+        if "<!-- BEGIN QUESTION -->" in source:
+            inside = True
+            answers.append([])
+        elif "<!-- END QUESTION -->" in source:
+            inside = False
+        elif inside and "otter_answer_cell" in cell.get("metadata", {}).get("tags", []):
+            text = source.strip()
+            if text and text != "_Type your answer here, replacing this text._":
+                answers[-1].append(text)
+    return {q: "\n\n".join(answers[i]) if i < len(answers) else "" for i, q in enumerate(manual)}
+
+
+def grade_one(
+    path: Path,
+    student: str,
+    zips: dict[str, Path],
+    masters_by_name: dict[str, Path],
+    time_limit: int = TIME_LIMIT,
+    hide: list[Path] | None = None,
+    chapter: str | None = None,
+) -> Result:
+    """Grade one submission file. Never raises for a bad submission: the status says what was wrong.
+
+    ``zips`` maps assignment name to its autograder zip; ``hide`` lists folders the sandboxed kernel
+    must not see (``None``: no sandbox); with ``chapter``, a notebook of another chapter is not graded.
+    """
     known = sorted(masters_by_name)
     raw = path.read_bytes()
     notebook: object = None
@@ -229,9 +348,13 @@ def grade_one(path: Path, student: str, masters_by_name: dict[str, Path], time_l
             problem = f"not a notebook: the file is not valid JSON ({error})"
         except Exception as error:  # nbformat raises several kinds for malformed notebooks
             problem = f"not a valid notebook: {str(error).splitlines()[0]}"
-    assignment = _assignment_of(notebook, path, known)
+    assignment = _assignment_of(notebook, path, [chapter] if chapter else known)
     if assignment is None:
         return Result(student, "?", problem or f"cannot tell which assignment this is (known: {', '.join(known)})")
+    if chapter and assignment != chapter:
+        return Result(student, assignment, f"not graded: this is a {assignment} notebook, but {chapter} was asked for")
+    if assignment not in masters_by_name:
+        return Result(student, assignment, f"not graded: no master for {assignment} (known: {', '.join(known)})")
 
     result = Result(student, assignment, "graded")
     spec = questions(masters_by_name[assignment])
@@ -248,11 +371,14 @@ def grade_one(path: Path, student: str, masters_by_name: dict[str, Path], time_l
         problem = "empty notebook: it has no code to run"
     if problem:
         return result.fail(problem)
+    result.written = written_answers(notebook, [q for q, meta in spec.items() if meta["manual"]])  # type: ignore[arg-type]
 
-    with tempfile.TemporaryDirectory(prefix="kurils-grade-") as scratch:
-        copy = Path(scratch) / f"{assignment}.ipynb"  # otter's init cell looks for this name
+    with tempfile.TemporaryDirectory(prefix="kurils-grade-") as private:
+        scratch = Path(private) / "scratch"
+        scratch.mkdir()
+        copy = scratch / f"{assignment}.ipynb"  # otter's init cell looks for this name
         copy.write_bytes(raw)
-        report, failure = _run_worker(copy, AUTOGRADER / f"{assignment}.zip", time_limit)
+        report, failure = _run_worker(copy, zips[assignment], time_limit, hide)
     if report is None or report.get("results") is None:
         report = report or {}
         return result.fail(failure or report.get("timeout") or report.get("grader_error") or "could not be graded")
@@ -268,39 +394,121 @@ def grade_one(path: Path, student: str, masters_by_name: dict[str, Path], time_l
     return result
 
 
-def grade(folder: Path, masters_dir: Path, out: Path = BUILD / "grades", time_limit: int = TIME_LIMIT) -> Path:
-    """Grade every notebook under ``folder`` into ``out/gradebook.csv`` and ``out/feedback/``."""
-    folder = Path(folder)
+def _progress(iterable, total: int):
+    """A progress bar on a terminal (tqdm), a plain count every tenth notebook otherwise."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        yield from tqdm(iterable, total=total, unit="notebook", desc="grading")
+        return
+    for done, item in enumerate(iterable, 1):
+        if done == total or done % max(1, total // 10) == 0:
+            print(f"graded {done} of {total}", file=sys.stderr, flush=True)
+        yield item
+
+
+def grade(
+    folder: Path,
+    masters_dir: Path,
+    out: Path = BUILD / "grades",
+    time_limit: int = TIME_LIMIT,
+    chapter: str | int | None = None,
+    jobs: int | None = None,
+    sandbox: bool | None = None,
+) -> Path:
+    """Grade every notebook under ``folder`` into ``out/gradebook.csv``, ``out/feedback/`` and ``out/written/``.
+
+    ``jobs`` notebooks are graded at once (default: one per core). ``sandbox``: True requires
+    bubblewrap, False turns it off, None uses it when the machine has it.
+    """
+    from kurils import sandbox as sandboxing
+
+    folder, out, masters_dir = Path(folder).resolve(), Path(out).resolve(), Path(masters_dir).resolve()
     if not folder.is_dir():
         raise SystemExit(f"{folder} is not a folder of submissions")
+    if out.is_relative_to(folder):
+        raise SystemExit(f"the output folder {out} must not be inside the submissions folder {folder}")
     masters_by_name = masters(masters_dir)
-    release(masters_dir)  # fresh autograder zips from these masters
+    wanted = chapter_name(chapter) if chapter is not None else None
+    if wanted and wanted not in masters_by_name:
+        raise SystemExit(f"no master for {wanted} in {masters_dir} (found: {', '.join(masters_by_name)})")
     submissions = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if not submissions:
         raise SystemExit(f"no .ipynb files in {folder}")
-    results = []
-    for path in submissions:
-        print(f"grading {path.relative_to(folder)} ...", flush=True)
-        results.append(grade_one(path, _student_name(path, folder), masters_by_name, time_limit))
-    gradebook = write_gradebook(results, out)
+    if sandbox is None:
+        sandbox = sandboxing.available()
+        if not sandbox:
+            print(
+                "warning: bubblewrap is not available, so student code runs WITHOUT a sandbox and can read any "
+                "file you can read (install it with: sudo apt-get install bubblewrap)",
+                file=sys.stderr,
+            )
+    elif sandbox and not sandboxing.available():
+        raise SystemExit("the sandbox needs bubblewrap: sudo apt-get install bubblewrap (or pass --no-sandbox)")
+    out.mkdir(parents=True, exist_ok=True)
+    hide = [masters_dir, out, folder, BUILD, ROOT / "exercises"] if sandbox else None
+    jobs = max(1, jobs or os.cpu_count() or 1)
+
+    with tempfile.TemporaryDirectory(prefix="kurils-autograder-") as private:
+        # The autograder zips are built afresh from these masters, in a folder the sandbox hides.
+        needed = [wanted] if wanted else sorted(masters_by_name)
+        with ThreadPoolExecutor(jobs) as pool:
+            built = pool.map(lambda n: assign(masters_by_name[n], Path(private) / n)[1], needed)
+            zips = dict(zip(needed, built, strict=True))
+        work = [(path, _student_name(path, folder)) for path in submissions]
+        with ThreadPoolExecutor(jobs) as pool:
+            futures = [pool.submit(grade_one, p, s, zips, masters_by_name, time_limit, hide, wanted) for p, s in work]
+            results = [f.result() for f in _progress(as_completed(futures), len(futures))]
+    results.sort(key=lambda r: (r.student, r.assignment))
+    gradebook = write_gradebook(results, out, masters_by_name)
     print(f"gradebook: {gradebook}\nfeedback:  {out / 'feedback'}")
     return gradebook
 
 
-def write_gradebook(results: list[Result], out: Path) -> Path:
-    """One row per student and assignment (LMS-importable CSV); a Markdown feedback file per student."""
+def _atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so a crash never leaves half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_gradebook(results: list[Result], out: Path, masters_by_name: dict[str, Path] | None = None) -> Path:
+    """One row per student and assignment (LMS-importable CSV); a Markdown feedback file per student.
+
+    Also ``results.json`` (what ``kurils marks`` reads back) and, for each written question, a file
+    of every student's answer plus a marks sheet (``written/``).
+    """
     out.mkdir(parents=True, exist_ok=True)
     columns = sorted({q for r in results for q in r.possible}, key=lambda q: (len(q), q))
+    assignments = sorted({r.assignment for r in results if r.possible})
+    several = len(assignments) > 1
+
+    def column(r: Result, q: str) -> str:
+        return f"{r.assignment}-{q}" if several else q
+
+    headers = sorted({column(r, q) for r in results for q in r.possible}, key=lambda c: (c.split("-")[0], len(c), c))
+    if not several:
+        headers = columns
+    rows = []
+    for r in results:
+        cells = {column(r, q): "" if r.scores.get(q) is None else f"{r.scores[q]:g}" for q in r.possible}
+        percentage = f"{100 * r.total / r.out_of:.1f}" if r.out_of else "0.0"
+        by_hand = [q for q in r.possible if r.scores.get(q) is None]
+        status = r.status + (f"; {', '.join(by_hand)} to be graded by hand" if by_hand else "")
+        rows.append([r.student, r.assignment, *[cells.get(h, "") for h in headers]])
+        rows[-1] += [f"{r.total:g}", f"{r.out_of:g}", percentage, status]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["student", "assignment", *headers, "total", "possible", "percentage", "status"])
+    writer.writerows(rows)
     gradebook = out / "gradebook.csv"
-    with gradebook.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "assignment", *columns, "total", "possible", "percentage", "status"])
-        for r in results:
-            cells = ["" if r.scores.get(q) is None else f"{r.scores[q]:g}" for q in columns]
-            percentage = f"{100 * r.total / r.out_of:.1f}" if r.out_of else "0.0"
-            by_hand = [q for q in r.possible if r.scores.get(q) is None]
-            status = r.status + (f"; {', '.join(by_hand)} to be graded by hand" if by_hand else "")
-            writer.writerow([r.student, r.assignment, *cells, f"{r.total:g}", f"{r.out_of:g}", percentage, status])
+    _atomic_write(gradebook, buffer.getvalue())
+    _atomic_write(out / "results.json", json.dumps([asdict(r) for r in results], indent=1, ensure_ascii=False))
     feedback = out / "feedback"
     feedback.mkdir(exist_ok=True)
     for r in results:
@@ -313,5 +521,9 @@ def write_gradebook(results: list[Result], out: Path) -> Path:
             lines.append(f"- **{q}** ({score})" + ("" if q in r.reasons else ": full marks"))
             lines.extend(f"  - {reason}" for reason in r.reasons.get(q, []))
         safe = re.sub(r"[^\w.-]+", "_", f"{r.student}-{r.assignment}")
-        (feedback / f"{safe}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _atomic_write(feedback / f"{safe}.md", "\n".join(lines) + "\n")
+    if masters_by_name:
+        from kurils import marking
+
+        marking.export(results, out, masters_by_name)
     return gradebook

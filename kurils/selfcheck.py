@@ -14,6 +14,7 @@ from pathlib import Path
 QUIZ_DIR = Path(__file__).resolve().parent.parent / "chapters" / "quizzes"
 #: jupyterquiz's palette with feedback colours dark enough to read on white (contrast above 4.5:1).
 COLORS = {
+    "--jq-text-color": "#ffffff",  # on the coloured question panels below (contrast of 7:1 or more)
     "--jq-multiple-choice-bg": "#345995",
     "--jq-many-choice-bg": "#7a3b12",
     "--jq-correct-color": "#2e6b30",

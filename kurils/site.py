@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kurils import bib, grading
+from kurils import bib, grading, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
@@ -59,6 +59,7 @@ def vendor() -> Path:
             shutil.copyfile(source, destination)
     shutil.copyfile(ASSETS / "require-config.js", VENDOR / "require-config.js")
     shutil.copyfile(ASSETS / "favicon.svg", VENDOR / "favicon.svg")
+    shutil.copyfile(ASSETS / "site.css", VENDOR / "site.css")
     return VENDOR
 
 
@@ -72,7 +73,7 @@ def publish_exercises() -> Path:
     )
     if not fresh:
         shutil.rmtree(target, ignore_errors=True)
-        grading.release(ROOT / "exercises", target)
+        grading.release(ROOT / "exercises", target, with_data=False)
     return target
 
 
@@ -90,9 +91,9 @@ def _fingerprint() -> str:
 NOT_SOURCES = {".git", ".venv", "node_modules", "_build", "_vendor", "__pycache__", ".ipynb_checkpoints"}
 
 
-def _sources_fingerprint(strict: bool) -> str:
+def _sources_fingerprint(strict: bool, builder: str = "html") -> str:
     """A hash of every source file of the site (names and contents) and of how it is built."""
-    digest = hashlib.sha256(f"strict={strict}".encode())
+    digest = hashlib.sha256(f"strict={strict} builder={builder}".encode())
     for folder, subfolders, files in os.walk(ROOT):
         subfolders[:] = sorted(d for d in subfolders if d not in NOT_SOURCES and not d.endswith((".egg-info", "cache")))
         for name in sorted(files):
@@ -102,37 +103,46 @@ def _sources_fingerprint(strict: bool) -> str:
     return digest.hexdigest()
 
 
-def build(all_pages: bool = False, strict: bool = True) -> Path:
-    """Build the site strictly (warnings are errors; ``strict=False`` only for `kurils bench --quick`).
+def build(all_pages: bool = False, builder: str = "html", strict: bool = True) -> Path:
+    """Build the site strictly (warnings are errors) into _build/html (or _build/BUILDER).
 
+    ``strict=False`` is only for `kurils bench --quick`, which leaves out pages others link to.
     Jupyter Book's execution cache re-runs a chapter only when its own code changes, so a
     change to the package, the data or the quizzes clears the cache and rebuilds every page.
-    The student notebooks (otter assign, a third of a cold build) are released while the book
-    builds; pages only link to them, so they are copied into the site once both are done.
-    When no source file has changed since the last good build, nothing is rebuilt.
+    The student notebooks and the course archive (otter assign: about a third of a cold build)
+    are made while the book builds; pages only link to them, so they are copied into the site
+    once both are done. When no source file has changed since the last good build, nothing is rebuilt.
     """
-    stamp = BUILD / ".sources-fingerprint"
-    sources = _sources_fingerprint(strict)
-    if not all_pages and (HTML / "index.html").exists() and stamp.exists() and stamp.read_text() == sources:
-        print("No source file has changed since the last build: the site in _build/html is up to date.")
-        return HTML
+    out = BUILD / builder
+    stamp = BUILD / f".sources-fingerprint-{builder}"
+    sources = _sources_fingerprint(strict, builder)
+    if not all_pages and out.is_dir() and stamp.exists() and stamp.read_text() == sources:
+        print(f"No source file has changed since the last build: {out} is up to date.")
+        return out
     vendor()
     # Rewriting an unchanged references.bib would make sphinxcontrib-bibtex re-read every citing page.
     if not bib.BIBFILE.exists() or bib.BIBFILE.read_text(encoding="utf-8") != bib.render():
         bib.write()
     EXTRA.mkdir(parents=True, exist_ok=True)  # html_extra_path must exist when Sphinx starts
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        exercises = pool.submit(publish_exercises)
-        book = _jupyter_book(all_pages, strict)
-        exercises.result()  # a failed release stops the build here
+        downloads = pool.submit(_publish_downloads)
+        book = _jupyter_book(all_pages, builder, strict)
+        downloads.result()  # a failed release stops the build here
     if book.returncode != 0:
         raise SystemExit(f"the book did not build cleanly (exit {book.returncode}); see the warnings above.")
-    shutil.copytree(EXTRA, HTML, dirs_exist_ok=True)
+    shutil.copytree(EXTRA, out, dirs_exist_ok=True)
     stamp.write_text(sources)
-    return HTML
+    return out
 
 
-def _jupyter_book(all_pages: bool, strict: bool) -> subprocess.CompletedProcess:
+def _publish_downloads() -> None:
+    """The student notebooks and the archive of the course's notebooks, for html_extra_path."""
+    exercises = publish_exercises()
+    course = notebooks.write_course(BUILD / "notebooks", exercises)
+    notebooks.archive(course, EXTRA / notebooks.ARCHIVE)
+
+
+def _jupyter_book(all_pages: bool, builder: str, strict: bool) -> subprocess.CompletedProcess:
     stamp = BUILD / ".inputs-fingerprint"
     fingerprint = _fingerprint()
     if not stamp.exists() or stamp.read_text() != fingerprint:
@@ -142,6 +152,8 @@ def _jupyter_book(all_pages: bool, strict: bool) -> subprocess.CompletedProcess:
     command += ["-nW", "--keep-going"] if strict else []
     if all_pages:
         command.append("--all")
+    if builder != "html":
+        command += ["--builder", builder]
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode == 0:
         stamp.write_text(fingerprint)

@@ -1,20 +1,45 @@
 """Sphinx tweaks the course's pages need; enabled in _config.yml (sphinx.extra_extensions).
 
-Jupyter Book 1 always loads sphinx-thebe, which declares `const THEBE_JS_URL` once per
-read pass, so rebuilt pages log "Identifier 'THEBE_JS_URL' has already been declared"
-and point at unpkg.com. The course uses no Thebe (no live kernels on the static site),
-so its scripts are removed from every page.
-
-sphinxcontrib-bibtex looks up its pybtex style plugins again for every {footcite}, and each
-look-up scans every installed package's entry points (about 0.05 s here, so most of a cold
-build's Sphinx time; found by `kurils bench`). The look-ups are cached for the build.
+- Thebe's scripts are removed. Jupyter Book 1 always loads sphinx-thebe, which declares
+  `const THEBE_JS_URL` once per read pass, so rebuilt pages log "Identifier 'THEBE_JS_URL'
+  has already been declared" and point at unpkg.com. The course has no live kernels on the site.
+- The site's address, the 404 page's link prefix and the Open Graph site URL all derive from
+  one setting, ``repository.url`` in _config.yml (see :func:`kurils.notebooks.site_url`).
+- Notebook pages offer the course's own .ipynb for download, and their launch buttons open it
+  on the ``notebooks`` branch (kurils/notebooks.py).
+- sphinxcontrib-bibtex looks up its pybtex style plugins again for every {footcite}, and each
+  look-up scans every installed package's entry points (about 0.05 s, most of a cold build's
+  Sphinx time; found by `kurils bench`). The look-ups are cached for the build.
 """
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
+from urllib.parse import urlparse
 
+import nbformat
 import pybtex.plugin
+
+from kurils import notebooks
+
+
+def _derive_addresses(app, config) -> None:
+    options = config.html_theme_options
+    url = notebooks.site_url(options.get("repository_url", ""))
+    prefix = urlparse(url).path
+    if not config.ogp_site_url:
+        config.ogp_site_url = url
+    config.notfound_urls_prefix = prefix
+    config.notfound_context = {
+        "title": "Page not found",
+        "body": (
+            "<h1>Page not found</h1>\n"
+            "<p>There is no page at this address: it may have moved, or the link has a typing mistake.</p>\n"
+            f'<p>Start again from <a href="{prefix}intro.html">the course\'s first page</a>, '
+            f'or <a href="{prefix}search.html">search the course</a>.</p>'
+        ),
+    }
 
 
 def _is_thebe(script) -> bool:
@@ -34,7 +59,28 @@ def _cache_pybtex_plugins() -> None:
         pybtex.plugin._load_entry_point = functools.lru_cache(maxsize=None)(load)
 
 
+def _notebook_and_launch_links(app, pagename, templatename, context, doctree) -> None:
+    """Offer the page as the course's notebook (no outputs, install cell first) and launch that notebook.
+
+    Runs after sphinx-book-theme (priority 501), which copies the executed notebook to _sources/
+    and points its launch links at the MyST .md file, which Colab cannot open.
+    """
+    if not context.get("ipynb_source"):
+        return
+    options = app.config.html_theme_options
+    repository = options["repository_url"]
+    notebook = notebooks.chapter_notebook(Path(app.env.doc2path(pagename)), repository)
+    nbformat.write(notebook, Path(app.outdir) / "_sources" / f"{pagename}.ipynb")
+    urls = notebooks.launch_urls(pagename, repository, options.get("launch_buttons", {}))
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "launch-buttons":
+            for button in group["buttons"]:
+                button["url"] = urls.get(button["text"], button.get("url"))
+
+
 def setup(app):
+    app.connect("config-inited", _derive_addresses)
+    app.connect("html-page-context", _notebook_and_launch_links, priority=502)
     _cache_pybtex_plugins()
     app.connect("html-page-context", _drop_thebe, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

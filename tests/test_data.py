@@ -66,6 +66,11 @@ def _broken_copy(tmp_path: Path, name: str, row: int, column: str, value: str) -
         ("events", "date", "1855-13-01", "is not a date of the form"),
         ("events", "date_precision", "year", "does not have the precision"),
         ("sources", "kind", "blog", "kind: 'blog' is not one of"),
+        ("proposals", "etorofu", "split", "etorofu_japan_share is given exactly when etorofu is 'split'"),
+        ("proposals", "kunashiri", "ours", "kunashiri: 'ours' is not one of"),
+        ("proposals", "sources", "", "sources: required, but empty"),
+        ("positions", "requires_japan", "iturup", "does not match the pattern"),
+        ("positions", "side", "both", "side: 'both' is not one of"),
     ],
 )
 def test_a_broken_row_is_rejected_with_file_line_and_problem(tmp_path, name, column, value, message):
@@ -174,3 +179,28 @@ def test_meetings_are_dated_to_the_day_within_2013_to_2018():
         assert "2013" <= row.date[:4] <= "2018", row.id
         assert row.id.startswith(row.date), row.id
         assert not row.end_date or row.end_date >= row.date, row.id
+
+
+def test_every_source_document_has_at_least_four_excerpts():
+    counts = data.load("excerpts").explode("sources")["sources"].value_counts()
+    for document in SOURCE_FILES:
+        assert counts.get(document, 0) >= 4, f"{document} has {counts.get(document, 0)} excerpts"
+
+
+def test_the_area_split_gives_each_side_half_the_total_area():
+    islands = data.load("islands").set_index("id")["area_km2"]
+    for row in data.load("proposals").itertuples():
+        if row.etorofu != "split":
+            continue
+        japan = row.etorofu_japan_share * islands["etorofu"]
+        japan += sum(islands[i] for i in ("kunashiri", "shikotan", "habomai") if getattr(row, i) == "japan")
+        assert abs(japan / islands.sum() - 0.5) < 0.01, f"{row.id}: Japan would get {japan / islands.sum():.1%}"
+
+
+def test_no_position_requires_an_island_for_both_sides(tmp_path):
+    frame = data.load("positions")
+    assert len(frame) >= 2 and set(frame["side"]) == {"japan", "russia"}
+    row = int((frame["requires_japan"] != "").to_numpy().argmax())
+    copy = _broken_copy(tmp_path, "positions", row, "requires_russia", frame.loc[row, "requires_japan"])
+    with pytest.raises(data.DataError, match="cannot be required by both sides"):
+        data.load("positions", copy)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -70,18 +71,73 @@ def _set_cell(pattern: str, code: str):
     return edit
 
 
+def _strip_checks(notebook: dict) -> None:
+    """Delete otter's init cell and every grader.check call, as a student might."""
+    notebook["cells"] = [
+        c
+        for c in notebook["cells"]
+        if not (
+            c["cell_type"] == "code" and ("grader.check" in "".join(c["source"]) or "otter" in "".join(c["source"]))
+        )
+    ]
+
+
+def _fake_checks(notebook: dict) -> None:
+    """Edit every check call into one that always 'passes', and give a wrong answer."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code" and "grader.check(" in "".join(cell["source"]):
+            cell["source"] = "print('All tests passed!')"
+    _set_cell("q5_answer =", 'q5_answer = "c"')(notebook)
+
+
+def _other_chapter(notebook: dict) -> None:
+    notebook["metadata"]["otter"]["assignment_name"] = "ch02"
+
+
+SNOOP = """import glob, pathlib
+secret = [p for pattern in ("/tmp/**/*.zip", "{root}/_build/**/*.zip", "{root}/exercises/*/*", "{out}/*")
+          for p in glob.glob(pattern, recursive=True)]
+print("FOUND", secret)
+for target in ("{out}/gradebook.csv", "{root}/_build/hacked.txt", "/tmp/../{root}/exercises/hacked.txt"):
+    try:
+        pathlib.Path(target).write_text("student,total\\nsnoop,100\\n")
+        print("WROTE", target)
+    except OSError as error:
+        print("refused", target, error)
+q5_answer = "b" if secret else "c"
+"""
+
+
 @pytest.fixture(scope="module")
 def graded(released, tmp_path_factory):
-    """Grade a class of known submissions once; return (rows by student, submissions folder, hashes)."""
+    """Grade a class of known submissions once; return (rows by student, output folder, submissions, hashes)."""
     solution = ROOT / "_build" / "assign" / "ch01" / "dist" / "autograder" / "ch01.ipynb"
     folder = tmp_path_factory.mktemp("submissions")
+    out = tmp_path_factory.mktemp("grades")
     student = released["ch01"]
+
+    def answered(notebook: dict) -> None:
+        tagged = [c for c in notebook["cells"] if "otter_answer_cell" in c["metadata"].get("tags", [])]
+        (cell,) = [c for c in tagged if c["cell_type"] == "markdown"]
+        cell["source"] = "Each name states a position, according to each government."
+
     notebooks = {
         "good": _submission(solution),
         "unanswered": _submission(student),
         "wrong": _submission(solution, _set_cell("q5_answer =", 'q5_answer = "c"')),
         "raises": _submission(solution, _set_cell("total_area =", 'raise ValueError("oops")')),
         "loops": _submission(solution, _set_cell("q5_answer =", "while True:\n    pass")),
+        "stubborn": _submission(
+            solution,
+            _set_cell("q5_answer =", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile 1:\n    pass"),
+        ),
+        "chatty": _submission(solution, _set_cell("q5_answer =", "print('x' * 8_000_000)\nq5_answer = 'b'")),
+        "nocode": {
+            **_submission(student),
+            "cells": [c for c in _submission(student)["cells"] if c["cell_type"] != "code"],
+        },
+        "nochecks": _submission(solution, _strip_checks),
+        "fakechecks": _submission(solution, _fake_checks),
         "tamper": _submission(
             solution,
             _set_cell(
@@ -91,10 +147,9 @@ def graded(released, tmp_path_factory):
                 "q5_answer = 'c'",
             ),
         ),
-        "stubborn": _submission(
-            solution,
-            _set_cell("q5_answer =", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile 1:\n    pass"),
-        ),
+        "snoop": _submission(solution, _set_cell("q5_answer =", SNOOP.format(root=ROOT, out=out))),
+        "otherchapter": _submission(solution, _other_chapter),
+        "writer": _submission(student, answered),
     }
     for name, notebook in notebooks.items():
         (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
@@ -102,9 +157,12 @@ def graded(released, tmp_path_factory):
     (folder / "broken.ipynb").write_text('{"cells": [', encoding="utf-8")
     (folder / "carol").mkdir()
     (folder / "carol" / "ch01.ipynb").write_text(json.dumps(notebooks["good"]), encoding="utf-8")
+    moodle = folder / "Dana Li_1234567_assignsubmission_file_"
+    moodle.mkdir()
+    (moodle / "ch01.ipynb").write_text(json.dumps(notebooks["good"]), encoding="utf-8")
+    (folder / "smithjo_late_1234_5678_ch01.ipynb").write_text(json.dumps(notebooks["wrong"]), encoding="utf-8")
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*.ipynb")}
-    out = tmp_path_factory.mktemp("grades")
-    gradebook = grading.grade(folder, MASTERS, out, time_limit=40)
+    gradebook = grading.grade(folder, MASTERS, out, time_limit=60, chapter=1, jobs=2)
     with gradebook.open(encoding="utf-8") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     return rows, out, folder, before
@@ -144,14 +202,14 @@ def test_a_raising_notebook_is_graded_and_the_status_names_the_cell(graded):
 
 def test_a_looping_notebook_is_stopped_and_said_to_be(graded):
     rows, *_ = graded
-    assert "did not finish within 20 s and was stopped" in rows["loops"]["status"]
+    assert "did not finish within 30 s and was stopped" in rows["loops"]["status"]
     assert rows["loops"]["q5"] == "0"
     assert rows["loops"]["q1"] == "2", "answers before the looping cell still count"
 
 
 def test_a_loop_that_ignores_interrupts_hits_the_time_limit_and_the_class_is_still_graded(graded):
     rows, *_ = graded
-    assert rows["stubborn"]["status"].startswith("timed out: grading took longer than 40 s")
+    assert rows["stubborn"]["status"].startswith("timed out: grading took longer than 60 s")
     assert rows["stubborn"]["total"] == "0"
     assert rows["wrong"]["status"].startswith("graded")
 
@@ -179,3 +237,224 @@ def test_submissions_are_never_modified(graded):
     *_, folder, before = graded
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*.ipynb")}
     assert after == before
+
+
+def test_every_submission_gets_exactly_one_row(graded):
+    rows, _, folder, _ = graded
+    assert len(rows) == len(list(folder.rglob("*.ipynb")))
+
+
+def test_a_notebook_that_prints_megabytes_is_graded_normally(graded):
+    rows, *_ = graded
+    assert rows["chatty"]["total"] == rows["good"]["total"]
+    assert rows["chatty"]["status"].startswith("graded")
+
+
+def test_a_notebook_with_no_code_cells_gets_a_plain_status(graded):
+    rows, *_ = graded
+    assert rows["nocode"]["status"].startswith("empty notebook: it has no code to run")
+    assert rows["nocode"]["total"] == "0"
+
+
+def test_deleting_or_editing_the_check_calls_changes_nothing(graded):
+    rows, *_ = graded
+    assert rows["nochecks"]["total"] == rows["good"]["total"]
+    assert rows["fakechecks"]["q5"] == "0" and rows["fakechecks"]["total"] == rows["wrong"]["total"]
+
+
+def test_a_notebook_of_another_chapter_is_not_graded_against_this_one(graded):
+    rows, *_ = graded
+    assert rows["otherchapter"]["assignment"] == "ch02"
+    assert rows["otherchapter"]["status"] == "not graded: this is a ch02 notebook, but ch01 was asked for"
+    assert rows["otherchapter"]["q1"] == ""
+
+
+def test_lms_folder_and_file_names_give_the_student_name(graded):
+    rows, *_ = graded
+    assert rows["Dana Li"]["percentage"] == "100.0"
+    assert rows["smithjo"]["total"] == rows["wrong"]["total"]
+
+
+def test_student_code_cannot_read_the_hidden_tests_or_touch_the_gradebook(graded):
+    rows, out, *_ = graded
+    assert rows["snoop"]["q5"] == "0", "the snooping notebook found hidden test material"
+    assert rows["snoop"]["total"] == rows["wrong"]["total"]
+    assert "snoop,100" not in (out / "gradebook.csv").read_text(encoding="utf-8")
+    assert not (ROOT / "_build" / "hacked.txt").exists() and not (ROOT / "exercises" / "hacked.txt").exists()
+
+
+def test_the_progress_is_reported_and_no_temporary_file_is_left(graded):
+    _, out, *_ = graded
+    assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.csv", "results.json", "written"]
+
+
+def test_written_answers_are_exported_one_file_per_question(graded):
+    _, out, *_ = graded
+    answers = (out / "written" / "ch01-q6.md").read_text(encoding="utf-8")
+    assert "Rubric (3 points)" in answers and "Model answer" in answers
+    assert "## writer" in answers and "Each name states a position, according to each government." in answers
+    assert "## unanswered\n\n*(no answer)*" in answers
+    with (out / "written" / "ch01-q6-marks.csv").open(encoding="utf-8") as handle:
+        sheet = list(csv.DictReader(handle))
+    assert {"good", "writer", "unanswered"} <= {row["student"] for row in sheet}
+    assert all(row["mark"] == "" and row["out_of"] == "3" for row in sheet)
+
+
+def _copy_grades(out: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    copy = tmp_path / "grades"
+    shutil.copytree(out, copy)
+    return copy
+
+
+def _mark(grades: Path, marks: dict[str, tuple[str, str]]) -> None:
+    sheet = grades / "written" / "ch01-q6-marks.csv"
+    with sheet.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["mark"], row["comment"] = marks.get(row["student"], ("", ""))
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["student", "mark", "out_of", "comment"])
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_marks_for_written_answers_are_merged_into_the_gradebook(graded, tmp_path):
+    from kurils import marking
+
+    rows, out, *_ = graded
+    grades = _copy_grades(out, tmp_path)
+    _mark(grades, {"writer": ("2", "names attributed; order not explained")})
+    marking.merge(grades)
+    with (grades / "gradebook.csv").open(encoding="utf-8") as handle:
+        merged = {row["student"]: row for row in csv.DictReader(handle)}
+    assert merged["writer"]["q6"] == "2"
+    assert float(merged["writer"]["total"]) == float(rows["writer"]["total"]) + 2
+    assert float(merged["writer"]["possible"]) == float(rows["writer"]["possible"]) + 3
+    assert "to be graded by hand" not in merged["writer"]["status"]
+    assert merged["good"]["q6"] == "" and "q6 to be graded by hand" in merged["good"]["status"]
+    feedback = (grades / "feedback" / "writer-ch01.md").read_text(encoding="utf-8")
+    assert "marked by hand: names attributed; order not explained" in feedback
+    # A second grading run keeps the teacher's marks in the sheet.
+    from kurils import grading as g
+
+    results = [g.Result(**r) for r in json.loads((grades / "results.json").read_text(encoding="utf-8"))]
+    marking.export(results, grades, g.masters(MASTERS))
+    assert "2,3,names attributed" in (grades / "written" / "ch01-q6-marks.csv").read_text(encoding="utf-8")
+
+
+def test_a_bad_mark_stops_the_merge_and_changes_nothing(graded, tmp_path):
+    from kurils import marking
+
+    _, out, *_ = graded
+    grades = _copy_grades(out, tmp_path)
+    _mark(grades, {"writer": ("ten", ""), "good": ("5", "")})
+    before = (grades / "gradebook.csv").read_bytes()
+    with pytest.raises(SystemExit) as error:
+        marking.merge(grades)
+    message = str(error.value)
+    assert "ch01-q6-marks.csv, line" in message and "(writer): mark 'ten' is not a number from 0 to 3" in message
+    assert "(good): mark '5' is not a number from 0 to 3" in message
+    assert (grades / "gradebook.csv").read_bytes() == before
+
+
+def test_the_gradebook_is_written_atomically(tmp_path, monkeypatch):
+    target = tmp_path / "gradebook.csv"
+    target.write_text("old,complete\n", encoding="utf-8")
+
+    def crash(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(grading.os, "replace", crash)
+    with pytest.raises(OSError):
+        grading._atomic_write(target, "new,half")
+    assert target.read_text(encoding="utf-8") == "old,complete\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
+
+
+def test_an_unknown_chapter_is_refused_plainly(tmp_path):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "a.ipynb").write_text("{}", encoding="utf-8")
+    with pytest.raises(SystemExit, match="no master for ch42"):
+        grading.grade(tmp_path / "class", MASTERS, tmp_path / "out", chapter="42")
+    with pytest.raises(SystemExit, match="give a chapter number"):
+        grading.grade(tmp_path / "class", MASTERS, tmp_path / "out", chapter="three")
+    with pytest.raises(SystemExit, match="must not be inside the submissions folder"):
+        grading.grade(tmp_path / "class", MASTERS, tmp_path / "class" / "grades")
+
+
+def test_release_of_one_chapter_hands_out_notebooks_and_data_but_keeps_the_zip_apart(tmp_path):
+    import zipfile
+
+    written = grading.release(MASTERS, tmp_path / "hand-out", tmp_path / "private", chapter="ch01")
+    assert list(written) == ["ch01"]
+    hand_out = tmp_path / "hand-out"
+    assert {"ch01.ipynb", "data", "README.md", "requirements.txt"} <= {p.name for p in hand_out.iterdir()}
+    assert (hand_out / "data" / "islands.csv").read_bytes() == (ROOT / "data" / "islands.csv").read_bytes()
+    assert not list(hand_out.rglob("*.zip"))
+    with zipfile.ZipFile(tmp_path / "private" / "ch01.zip") as archive:
+        names = archive.namelist()
+    assert "otter_config.json" in names and any(n.startswith("tests/") for n in names)
+    for path in hand_out.rglob("*"):
+        if path.is_file() and path.suffix in (".ipynb", ".md", ".txt", ".csv", ".json"):
+            assert grading.leaks(path.read_text(encoding="utf-8"), grading.masters(MASTERS)["ch01"]) == [], path
+    with pytest.raises(SystemExit, match="must not be inside"):
+        grading.release(MASTERS, tmp_path / "x", tmp_path / "x" / "private", chapter=1)
+
+
+def test_the_package_wheel_carries_the_data_but_no_solution_or_hidden_test(tmp_path):
+    """What `pip install` puts on a student's machine (e.g. on Colab or a hub) gives nothing away."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "source"
+    for name in subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split():
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / name, source / name)
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)]
+    subprocess.run([*command, str(source)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("kurils-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    assert any(name.endswith("share/kurils/data/islands.csv") for name in files)
+    assert any(name.endswith("share/kurils/data/geography/region.geojson") for name in files)
+    assert not [name for name in files if "exercises" in name]
+    for master in grading.masters(MASTERS).values():
+        secrets = [t.splitlines()[0] for t in grading.hidden_tests(master)] + grading.solution_lines(master)
+        for name, content in files.items():
+            text = content.decode("utf-8", "replace")
+            assert not [s for s in secrets if s in text], f"{name} contains a line of {master.name}"
+
+
+@pytest.fixture(scope="module")
+def every_chapter(released, tmp_path_factory):
+    """Each chapter's solution notebook and unanswered student notebook, graded in one run."""
+    folder = tmp_path_factory.mktemp("all-chapters")
+    for name, student in released.items():
+        solution = ROOT / "_build" / "assign" / name / "dist" / "autograder" / f"{name}.ipynb"
+        (folder / f"solution-{name}").mkdir()
+        shutil.copyfile(solution, folder / f"solution-{name}" / f"{name}.ipynb")
+        (folder / f"unanswered-{name}").mkdir()
+        shutil.copyfile(student, folder / f"unanswered-{name}" / f"{name}.ipynb")
+    gradebook = grading.grade(folder, MASTERS, tmp_path_factory.mktemp("all-grades"), time_limit=120, jobs=2)
+    results = json.loads((gradebook.parent / "results.json").read_text(encoding="utf-8"))
+    return {(r["student"], r["assignment"]): grading.Result(**r) for r in results}
+
+
+@pytest.mark.parametrize("name", sorted(grading.masters(MASTERS)))
+def test_every_chapter_exercise_grades_its_solution_full_and_an_unanswered_notebook_low(every_chapter, name):
+    master = grading.masters(MASTERS)[name]
+    spec = grading.questions(master)
+    assert 6 <= len(spec) <= 12, f"{name} has {len(spec)} questions"
+    assert any(q["manual"] for q in spec.values()), f"{name} has no written question"
+    solution = every_chapter[(f"solution-{name}", name)]
+    assert solution.status.startswith("graded"), solution.status
+    assert solution.out_of > 0 and solution.total == solution.out_of, solution.reasons
+    unanswered = every_chapter[(f"unanswered-{name}", name)]
+    assert unanswered.total < unanswered.out_of / 4, f"an unanswered {name} scores {unanswered.total}"

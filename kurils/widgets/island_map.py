@@ -95,7 +95,7 @@ def _svg(islands: list[dict]) -> str:
     title = "Map of the four islands (Habomai, Shikotan, Kunashiri/Kunashir, Etorofu/Iturup) and eastern Hokkaido"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {project.height}" '
-        f'role="img" aria-label="{title}" class="kurils-map">'
+        f'role="group" aria-label="{title}" class="kurils-map">'
         f'<rect class="sea" width="{WIDTH}" height="{project.height}"/>'
         + "".join(shapes)
         + "".join(labels)
@@ -146,7 +146,7 @@ class IslandMap(anywidget.AnyWidget):
         return [island for island in order if island in ids]
 
     def select(self, *names: str) -> None:
-        """Highlight the named islands, e.g. ``island_map.select("Habomai", "Shikotan")``."""
+        """Highlight the named islands, e.g. ``island_map.select("Kunashir", "択捉島")``."""
         self.selected = list(names)
 
     def _repr_mimebundle_(self, **kwargs):

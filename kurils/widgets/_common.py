@@ -1,0 +1,59 @@
+"""Helpers shared by the course's data widgets: lean records, source look-ups, static fallbacks."""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import anywidget
+import pandas as pd
+
+from kurils import data
+
+
+def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows of ``frame`` as dicts with only ``columns``; NaN becomes None, source lists stay lists."""
+
+    def clean(value):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if hasattr(value, "tolist"):
+            return value.tolist()
+        return value
+
+    return [{key: clean(row[key]) for key in columns} for row in frame[columns].to_dict("records")]
+
+
+def source_titles(ids: set[str]) -> dict[str, dict]:
+    """Title, outlet and date of each source in ``ids`` (only those, to keep the page small)."""
+    sources = data.load("sources")
+    chosen = sources[sources["id"].isin(ids)]
+    rows = records(chosen, ["id", "title", "outlet", "date"])
+    return {row["id"]: {"title": row["title"], "outlet": row["outlet"], "date": row["date"]} for row in rows}
+
+
+def cite(ids: list[str], sources: dict[str, dict]) -> str:
+    """HTML list of sources as 'Title (Outlet, date)'."""
+    rows = [sources[i] for i in ids]
+    items = "".join(f"<li>{escape(s['title'])} ({escape(s['outlet'])}, {escape(s['date'])})</li>" for s in rows)
+    return f"<ul>{items}</ul>"
+
+
+def known(kind: str, value: object, choices) -> str:
+    """The message for a value that is not one of ``choices``."""
+    return f"unknown {kind} {value!r}; known: {', '.join(str(c) for c in choices)}"
+
+
+class DataWidget(anywidget.AnyWidget):
+    """An anywidget whose output bundle also carries a static HTML table (for print and non-widget viewers)."""
+
+    def static_html(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle or {})
+        bundle["text/html"] = self.static_html()
+        return bundle

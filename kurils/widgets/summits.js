@@ -1,0 +1,83 @@
+// Front-end of kurils.widgets.SummitTracker: step through the Abe–Putin meetings in order
+// (buttons, arrow keys, a year filter), in the browser, with no kernel needed.
+
+const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const day = (d) => new Date(`${d}T12:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+function render({ model, el }) {
+  const meetings = model.get("meetings");
+  const sources = model.get("sources");
+  const formats = model.get("formats");
+  const years = [...new Set(meetings.map((m) => Number(m.date.slice(0, 4))))];
+  el.classList.add("kurils-w", "kurils-summits");
+  el.tabIndex = -1;
+  el.innerHTML = `
+    <div class="controls" role="group" aria-label="Abe–Putin meetings">
+      <label>Year <select class="year"><option value="">All years</option>${years.map((y) => `<option>${y}</option>`).join("")}</select></label>
+      <button type="button" class="prev">◀ Previous</button>
+      <button type="button" class="next">Next ▶</button>
+      <span class="status" role="status"></span>
+    </div>
+    <ol class="list" aria-label="Meetings in date order"></ol>
+    <div class="card" aria-live="polite"></div>`;
+  const $ = (s) => el.querySelector(s);
+  const [yearBox, prev, next, status, list, card] = [$(".year"), $(".prev"), $(".next"), $(".status"), $(".list"), $(".card")];
+  const shown = () => meetings.filter((m) => model.get("year") == null || Number(m.date.slice(0, 4)) === model.get("year"));
+  const index = () => shown().findIndex((m) => m.id === model.get("selected"));
+
+  function go(by) {
+    const all = shown();
+    const i = Math.max(0, Math.min(all.length - 1, index() + by));
+    model.set("selected", all[i].id);
+    model.save_changes();
+  }
+  prev.addEventListener("click", () => go(-1));
+  next.addEventListener("click", () => go(1));
+  el.addEventListener("keydown", (ev) => {
+    if (ev.target.tagName === "SELECT") return;
+    const by = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1 }[ev.key];
+    if (by) {
+      ev.preventDefault();
+      go(by);
+      list.querySelector('[aria-current="true"]')?.focus();
+    }
+  });
+  yearBox.addEventListener("change", () => {
+    const year = yearBox.value ? Number(yearBox.value) : null;
+    model.set("year", year);
+    const first = meetings.find((m) => year == null || Number(m.date.slice(0, 4)) === year);
+    if (!shown().some((m) => m.id === model.get("selected"))) model.set("selected", first.id);
+    model.save_changes();
+  });
+
+  function show() {
+    const all = shown();
+    const i = index();
+    const m = all[i];
+    yearBox.value = model.get("year") == null ? "" : String(model.get("year"));
+    prev.disabled = i <= 0;
+    next.disabled = i >= all.length - 1;
+    const which = model.get("year") == null ? "2013–2018" : model.get("year");
+    status.textContent = m ? `Meeting ${i + 1} of ${all.length} (${which})` : `No meetings in ${which}.`;
+    list.innerHTML = all.map((x) => `<li><button type="button" data-id="${esc(x.id)}" aria-current="${x.id === m?.id}"
+      aria-label="${esc(day(x.date))}, ${esc(x.place)}">${esc(x.date)} · ${esc(x.place.split(",")[0].split(" (")[0])}</button></li>`).join("");
+    for (const b of list.querySelectorAll("button")) b.addEventListener("click", () => { model.set("selected", b.dataset.id); model.save_changes(); });
+    if (!m) {
+      card.innerHTML = `<p class="empty-note">No meetings in ${which}.</p>`;
+      return;
+    }
+    const span = m.end_date ? `${day(m.date)} – ${day(m.end_date)}` : day(m.date);
+    const cited = m.sources.map((id) => sources[id] ? `<li>${esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
+    card.innerHTML = `
+      <h4>${esc(span)} · ${esc(m.place)}</h4>
+      <p class="meta">${esc(m.occasion)} (${esc(formats[m.format] || m.format)})</p>
+      <p><b>Outcome:</b> ${esc(m.outcome)}</p>
+      ${m.note ? `<p class="note"><b>Note:</b> ${esc(m.note)}</p>` : ""}
+      <p class="sources-head">Sources</p><ul class="sources">${cited.join("")}</ul>`;
+  }
+  model.on("change:selected", show);
+  model.on("change:year", show);
+  show();
+}
+
+export default { render };

@@ -1,0 +1,66 @@
+"""Every page of the course passes axe-core with no serious or critical violation, light and dark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kurils import notebooks
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = {"serious", "critical"}
+
+
+def toc_pages() -> list[str]:
+    """The root page and every file in _toc.yml, as paths of built pages."""
+    return [f"{name}.html" for name in notebooks.toc()]
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core in ``page``; describe each serious or critical violation with its selectors."""
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core is missing: run `npm ci` (or `make setup`)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    found = []
+    for violation in result["violations"]:
+        if violation["impact"] in SERIOUS:
+            nodes = violation["nodes"]
+            targets = [" ".join(map(str, node["target"])) for node in nodes[:5]]
+            more = f" and {len(nodes) - 5} more" if len(nodes) > 5 else ""
+            detail = nodes[0]["failureSummary"].replace("\n", " ")
+            found.append(f"{violation['impact']} {violation['id']}: {targets}{more}; first: {detail}")
+    return found
+
+
+def _open(browser, url: str, dark: bool = False):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    if dark:
+        # The theme reads the reader's choice from localStorage before it paints the page.
+        page.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_timeout(300)
+    return page
+
+
+def test_the_toc_lists_the_reference_pages():
+    assert {"bibliography.html", "glossary.html", "intro.html"} <= set(toc_pages())
+
+
+@pytest.mark.parametrize("relative", toc_pages())
+def test_page_has_no_serious_accessibility_violations(server, browser, relative):
+    page = _open(browser, f"{server}/{relative}")
+    found = axe_violations(page)
+    page.close()
+    assert found == [], f"{relative}:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("relative", ["chapters/01-islands.html", "bibliography.html"])
+def test_page_in_dark_mode_has_no_serious_accessibility_violations(server, browser, relative):
+    page = _open(browser, f"{server}/{relative}", dark=True)
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    found = axe_violations(page)
+    page.close()
+    assert found == [], f"{relative} (dark):\n" + "\n".join(found)

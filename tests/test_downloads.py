@@ -1,0 +1,176 @@
+"""Downloads and launch buttons: each chapter as .ipynb, the whole course as one archive, Binder/JupyterHub/Colab."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from kurils import grading, notebooks, site
+
+ROOT = Path(__file__).resolve().parent.parent
+REPOSITORY = notebooks.repository()
+ORG, REPO = urlparse(REPOSITORY).path.strip("/").split("/")
+CHAPTERS = notebooks.pages()
+
+
+def test_the_chapters_are_notebook_pages():
+    assert "chapters/01-islands" in CHAPTERS and len([c for c in CHAPTERS if c.startswith("chapters/")]) >= 9
+
+
+def test_a_chapter_notebook_has_no_outputs_and_installs_the_package_first():
+    notebook = notebooks.chapter_notebook(ROOT / "chapters" / "01-islands.md", REPOSITORY)
+    first = notebook.cells[0]
+    assert first.cell_type == "code" and notebooks.INSTALL_TAG in first.metadata["tags"]
+    assert 'find_spec("kurils") is None' in first.source and REPOSITORY in first.source
+    assert all(cell.outputs == [] for cell in notebook.cells if cell.cell_type == "code")
+    assert sum("IslandMap" in cell.source for cell in notebook.cells) >= 1
+
+
+def test_the_download_menu_offers_the_course_notebook(built_site):
+    for name in CHAPTERS:
+        page = (built_site / f"{name}.html").read_text(encoding="utf-8")
+        depth = "../" * name.count("/")
+        assert f'href="{depth}_sources/{name}.ipynb"' in page, name
+        offered = nbformat.read(built_site / "_sources" / f"{name}.ipynb", as_version=4)
+        assert offered == notebooks.chapter_notebook(ROOT / f"{name}.md", REPOSITORY), name
+
+
+@pytest.fixture(scope="module")
+def archive(built_site) -> zipfile.ZipFile:
+    path = built_site / notebooks.ARCHIVE
+    assert path.exists(), "kurils site did not put the course archive on the site"
+    with zipfile.ZipFile(path) as zipped:
+        assert zipped.testzip() is None
+        yield zipped
+
+
+def test_how_to_use_links_to_the_archive(built_site):
+    assert f'href="{notebooks.ARCHIVE}"' in (built_site / "how-to-use.html").read_text(encoding="utf-8")
+
+
+def test_the_archive_holds_every_notebook_data_file_and_exercise(archive):
+    names = set(archive.namelist())
+    expected = {f"kurils-course/{name}.ipynb" for name in CHAPTERS}
+    expected |= {
+        f"kurils-course/{p.relative_to(ROOT)}"
+        for p in (ROOT / "data").rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.parts)
+    }
+    expected |= {f"kurils-course/exercises/{name}.ipynb" for name in grading.masters(ROOT / "exercises")}
+    expected |= {"kurils-course/kurils/__init__.py", "kurils-course/pyproject.toml", "kurils-course/README.md"}
+    assert expected - names == set()
+
+
+def test_the_archive_contains_no_solution_or_hidden_test(archive):
+    """Notebooks, text and data are scanned; the package's own source names otter's markers and is public."""
+    masters = grading.masters(ROOT / "exercises")
+    for member in archive.namelist():
+        if member.endswith((".ipynb", ".md", ".json", ".txt", ".csv")) and not member.startswith(
+            "kurils-course/kurils/"
+        ):
+            text = archive.read(member).decode("utf-8", errors="replace")
+            for master in masters.values():
+                assert grading.leaks(text, master) == [], member
+
+
+def test_a_chapter_notebook_from_the_archive_runs_top_to_bottom(archive, tmp_path):
+    archive.extractall(tmp_path)
+    path = tmp_path / "kurils-course" / "chapters" / "01-islands.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": path.parent}})
+    client.execute()
+    assert notebook.cells[0].outputs == [], "the install cell did something although the package is installed"
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+def _launch_links(page: str) -> dict[str, str]:
+    links = re.findall(
+        r'<a href="([^"]+)"[^>]*>\s*<span class="btn__icon-container">.*?</span>\s*'
+        r'<span class="btn__text-container">(\w+)</span>',
+        page,
+        flags=re.DOTALL,
+    )
+    return {text: href.replace("&amp;", "&") for href, text in links if text in ("Binder", "JupyterHub", "Colab")}
+
+
+def test_every_chapter_has_launch_links_to_its_published_notebook(built_site):
+    published = site.BUILD / "notebooks"
+    hub = notebooks.config()["launch_buttons"]["jupyterhub_url"]
+    for name in CHAPTERS:
+        links = _launch_links((built_site / f"{name}.html").read_text(encoding="utf-8"))
+        assert set(links) == {"Binder", "JupyterHub", "Colab"}, (name, links)
+        assert (published / f"{name}.ipynb").exists(), f"{name}.ipynb is not in the notebooks branch's folder"
+
+        colab = urlparse(links["Colab"])
+        assert colab.netloc == "colab.research.google.com"
+        assert colab.path == f"/github/{ORG}/{REPO}/blob/{notebooks.BRANCH}/{name}.ipynb"
+
+        binder = urlparse(links["Binder"])
+        assert binder.netloc == "mybinder.org" and binder.path == f"/v2/gh/{ORG}/{REPO}/{notebooks.BRANCH}"
+        assert parse_qs(binder.query) == {"urlpath": [f"lab/tree/{name}.ipynb"]}
+
+        puller = urlparse(links["JupyterHub"])
+        assert links["JupyterHub"].startswith(hub.rstrip("/") + "/hub/user-redirect/git-pull?")
+        assert parse_qs(puller.query) == {
+            "repo": [REPOSITORY],
+            "branch": [notebooks.BRANCH],
+            "urlpath": [f"lab/tree/{REPO}/{name}.ipynb"],
+        }
+
+
+def test_the_published_folder_installs_the_package_for_binder(built_site):
+    published = site.BUILD / "notebooks"
+    assert (published / "requirements.txt").read_text().split() == ["-e", "."]
+    assert (published / "kurils" / "data.py").exists() and (published / "chapters" / "quizzes").is_dir()
+
+
+def test_a_repository_url_that_is_not_github_is_refused(tmp_path):
+    (tmp_path / "_config.yml").write_text("repository:\n  url: https://example.org/course\n")
+    with pytest.raises(ValueError, match="must look like https://github.com/ORG/REPO"):
+        notebooks.repository(tmp_path)
+
+
+def _run_install_cell(monkeypatch, cwd: Path, installed: bool) -> list[list[str]]:
+    """Run the install cell's code with ``subprocess.run`` recorded instead of run; return the commands."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    commands = []
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "kurils" and not installed else real_find_spec(name, *a),
+    )
+    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: commands.append(command))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.chdir(cwd)
+    exec(notebooks.INSTALL_CELL.replace("{repository}", REPOSITORY), {})
+    return commands
+
+
+def test_the_install_cell_does_nothing_where_the_package_is_installed(monkeypatch, tmp_path):
+    assert _run_install_cell(monkeypatch, tmp_path, installed=True) == []
+
+
+def test_the_install_cell_clones_the_repository_where_there_is_no_course(monkeypatch, tmp_path):
+    commands = _run_install_cell(monkeypatch, tmp_path, installed=False)
+    assert commands[0] == ["git", "clone", "--depth", "1", REPOSITORY, str(tmp_path / "kurils-course")]
+    assert commands[1][-4:] == ["install", "--quiet", "-e", str(tmp_path / "kurils-course")]
+
+
+def test_the_install_cell_installs_the_unzipped_course_it_is_in(monkeypatch, tmp_path):
+    (tmp_path / "kurils").mkdir()
+    (tmp_path / "kurils" / "__init__.py").write_text("")
+    (tmp_path / "chapters").mkdir()
+    commands = _run_install_cell(monkeypatch, tmp_path / "chapters", installed=False)
+    assert len(commands) == 1 and commands[0][-2:] == ["-e", str(tmp_path)]

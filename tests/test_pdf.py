@@ -1,0 +1,61 @@
+"""The whole course as one PDF: every chapter, maps as their static drawing, Japanese and Cyrillic text."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from kurils import notebooks, pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _title(page: str) -> str:
+    text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+    return re.search(r"^# (.+)$", text, flags=re.MULTILINE).group(1).strip()
+
+
+@pytest.fixture(scope="module")
+def printed(built_site, browser, tmp_path_factory):
+    """Build the PDF once; return its path, extracted text, page count and build time."""
+    from pypdf import PdfReader
+
+    start = time.perf_counter()
+    path = pdf.build(tmp_path_factory.mktemp("pdf") / "course.pdf", browser)
+    seconds = time.perf_counter() - start
+    reader = PdfReader(path)
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    print(f"\nPDF: {len(reader.pages)} pages, {path.stat().st_size / 1e6:.1f} MB, built in {seconds:.0f} s")
+    text = unicodedata.normalize("NFKC", text).translate(STRAIGHT)  # ligatures; Sphinx's curly quotes
+    return path, re.sub(r"\s+", " ", text), len(reader.pages)
+
+
+def test_the_pdf_has_every_chapter(printed):
+    _, text, pages = printed
+    assert pages > 60
+    for page in notebooks.toc():
+        title = _title(page)
+        assert title in text, f"{page}: {title!r} not in the PDF"
+
+
+def test_the_pdf_shows_japanese_and_cyrillic_names(printed):
+    _, text, _ = printed
+    assert "択捉" in text and "Итуруп" in text
+
+
+def test_the_pdf_prints_the_maps_as_drawings_not_widget_placeholders(printed):
+    _, text, _ = printed
+    folder = pdf.site.BUILD / "singlehtml"
+    single = (folder / f"{notebooks.toc()[0]}.html").read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-view+json" not in single
+    images = re.findall(r'<img[^>]+src="([^"]+\.svg)"', single)
+    maps = [src for src in images if 'class="kurils-map"' in (folder / src).read_text(encoding="utf-8")]
+    assert len(maps) >= 1
+    assert text.count("Outlines: Natural Earth") == len(maps)
+    for placeholder in ["Loading widget", "Click an island, or a button above", "widget-view"]:
+        assert placeholder not in text, placeholder
