@@ -8,7 +8,7 @@ KURILS := $(BIN)/kurils
 SUBMISSIONS ?= submissions
 MASTERS ?= exercises
 
-.PHONY: help setup system-deps site pdf serve lab test release grade marks lint clean
+.PHONY: help setup system-deps site pdf serve lab test release grade marks bench lint clean
 
 help:
 	@echo "make site     build the course site into _build/html (sets everything up)"
@@ -19,6 +19,7 @@ help:
 	@echo "make release  write student notebooks to _build/release (MASTERS=dir for private masters)"
 	@echo "make grade SUBMISSIONS=dir [CHAPTER=3] [JOBS=2]   grade a folder of submitted notebooks into a gradebook"
 	@echo "make marks    merge the marks for written answers (_build/grades/written/*-marks.csv) into the gradebook"
+	@echo "make bench    time and weigh the course against a stock Jupyter Book (_build/bench)"
 
 # Python environment: re-installed when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -80,6 +81,9 @@ grade: setup
 
 marks: setup
 	$(KURILS) marks
+
+bench: setup system-deps
+	$(KURILS) bench
 
 clean:
 	rm -rf _build _vendor

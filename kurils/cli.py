@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> None:
     gbench.add_argument("--chapter", default="1")
     marks = commands.add_parser("marks", help="merge the marks for written answers into the gradebook")
     marks.add_argument("out", type=Path, nargs="?", default=grading.BUILD / "grades", help="the grading folder")
+    bench = commands.add_parser("bench", help="time the build, weigh the pages against a stock Jupyter Book")
+    bench.add_argument("--quick", action="store_true", help="a few pages only, as a smoke test")
+    bench.add_argument("--out", type=Path, default=site.BUILD / "bench", help="folder for bench.json and bench.md")
     args = parser.parse_args(argv)
 
     if args.command == "site":
@@ -91,6 +94,10 @@ def main(argv: list[str] | None = None) -> None:
         grading_bench.run(args.students, args.chapter)
     elif args.command == "marks":
         marking.merge(args.out)
+    elif args.command == "bench":
+        from kurils import bench as benchmark
+
+        benchmark.run(args.out, args.quick)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ which Sphinx publishes as ``_static/vendor/``. It is kept out of the book's own
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -85,32 +87,77 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def build(all_pages: bool = False, builder: str = "html") -> Path:
+#: Folders that are tools' or builds' own, not the book's sources.
+NOT_SOURCES = {".git", ".venv", "node_modules", "_build", "_vendor", "__pycache__", ".ipynb_checkpoints"}
+
+
+def _sources_fingerprint(strict: bool, builder: str = "html") -> str:
+    """A hash of every source file of the site (names and contents) and of how it is built."""
+    digest = hashlib.sha256(f"strict={strict} builder={builder}".encode())
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = sorted(d for d in subfolders if d not in NOT_SOURCES and not d.endswith((".egg-info", "cache")))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path != bib.BIBFILE:  # written from data/sources.csv by the build itself
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def build(all_pages: bool = False, builder: str = "html", strict: bool = True) -> Path:
     """Build the site strictly (warnings are errors) into _build/html (or _build/BUILDER).
 
+    ``strict=False`` is only for `kurils bench --quick`, which leaves out pages others link to.
     Jupyter Book's execution cache re-runs a chapter only when its own code changes, so a
     change to the package, the data or the quizzes clears the cache and rebuilds every page.
+    The student notebooks and the course archive (otter assign: about a third of a cold build)
+    are made while the book builds; pages only link to them, so they are copied into the site
+    once both are done. When no source file has changed since the last good build, nothing is rebuilt.
     """
+    out = BUILD / builder
+    stamp = BUILD / f".sources-fingerprint-{builder}"
+    sources = _sources_fingerprint(strict, builder)
+    if not all_pages and out.is_dir() and stamp.exists() and stamp.read_text() == sources:
+        print(f"No source file has changed since the last build: {out} is up to date.")
+        return out
     vendor()
-    bib.write()
+    # Rewriting an unchanged references.bib would make sphinxcontrib-bibtex re-read every citing page.
+    if not bib.BIBFILE.exists() or bib.BIBFILE.read_text(encoding="utf-8") != bib.render():
+        bib.write()
+    EXTRA.mkdir(parents=True, exist_ok=True)  # html_extra_path must exist when Sphinx starts
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        downloads = pool.submit(_publish_downloads)
+        book = _jupyter_book(all_pages, builder, strict)
+        downloads.result()  # a failed release stops the build here
+    if book.returncode != 0:
+        raise SystemExit(f"the book did not build cleanly (exit {book.returncode}); see the warnings above.")
+    shutil.copytree(EXTRA, out, dirs_exist_ok=True)
+    stamp.write_text(sources)
+    return out
+
+
+def _publish_downloads() -> None:
+    """The student notebooks and the archive of the course's notebooks, for html_extra_path."""
     exercises = publish_exercises()
     course = notebooks.write_course(BUILD / "notebooks", exercises)
     notebooks.archive(course, EXTRA / notebooks.ARCHIVE)
+
+
+def _jupyter_book(all_pages: bool, builder: str, strict: bool) -> subprocess.CompletedProcess:
     stamp = BUILD / ".inputs-fingerprint"
     fingerprint = _fingerprint()
     if not stamp.exists() or stamp.read_text() != fingerprint:
         shutil.rmtree(BUILD / ".jupyter_cache", ignore_errors=True)
         all_pages = True
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-nW", "--keep-going"]
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT)]
+    command += ["-nW", "--keep-going"] if strict else []
     if all_pages:
         command.append("--all")
     if builder != "html":
         command += ["--builder", builder]
     result = subprocess.run(command, cwd=ROOT)
-    if result.returncode != 0:
-        raise SystemExit(f"the book did not build cleanly (exit {result.returncode}); see the warnings above.")
-    stamp.write_text(fingerprint)
-    return BUILD / builder
+    if result.returncode == 0:
+        stamp.write_text(fingerprint)
+    return result
 
 
 def serve(port: int = 8000) -> None:

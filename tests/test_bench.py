@@ -1,0 +1,135 @@
+"""`kurils bench` on a small synthetic case: two tiny books, built and measured for real."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from kurils import bench, site
+
+CONFIG = """\
+title: Synthetic course
+only_build_toc_files: true
+execute:
+  execute_notebooks: cache
+sphinx:
+  config:
+    html_static_path: [_vendor]
+    nb_ipywidgets_js:
+      vendor/require.js: {}
+      vendor/require-config.js: {}
+      vendor/html-manager/embed-amd.js: {}
+"""
+TOC = "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/widget\n"
+WIDGET_PAGE = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A page with a widget
+
+A paragraph of text before the widget.
+
+```{code-cell} ipython3
+import ipywidgets
+
+ipywidgets.ToggleButton(description="Toggle me")
+```
+"""
+
+
+def synthetic_course(root: Path) -> bench.Book:
+    """A two-page book: a text page and a page with one widget, served with the course's own scripts."""
+    (root / "chapters").mkdir(parents=True)
+    (root / "_config.yml").write_text(CONFIG)
+    (root / "_toc.yml").write_text(TOC)
+    (root / "intro.md").write_text("# Synthetic course\n\nA text page with one paragraph and nothing else.\n")
+    (root / "chapters" / "widget.md").write_text(WIDGET_PAGE)
+    shutil.copytree(site.vendor(), root / "_vendor" / "vendor")
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    return bench.Book("course", root, [jupyter_book, "build", str(root)], root / "intro.md")
+
+
+@pytest.mark.bench
+def test_the_bench_measures_every_row_against_the_baseline(tmp_path):
+    course = synthetic_course(tmp_path / "course")
+    pages = bench.toc_files(course.root / "_toc.yml")
+    assert pages == ["intro", "chapters/widget"]
+    cells = {name: bench.code_cells(bench.source(course.root, name)) for name in pages}
+    assert cells == {"intro": 0, "chapters/widget": 1}
+    # The text page is the one edited (in both books), so the edit rebuild starts no kernel.
+    baseline = bench.make_baseline(tmp_path / "baseline", cells, course.root / "_toc.yml", "intro")
+    assert bench.code_cells(baseline.root / "chapters" / "widget.md") == 1
+
+    rows = bench.compare(course, baseline, pages, tmp_path / "out")
+
+    measures = [row.measure for row in rows]
+    assert measures == [
+        "cold build",
+        "rebuild, nothing changed",
+        "course no-op rebuild vs its cold build",
+        "rebuild after one page's text edit",
+        "peak memory (max RSS, build tree)",
+        "first-visit weight: chapters/widget.html (heaviest page)",
+        "widget responds: chapters/widget.html",
+    ]
+    for row in rows:
+        assert row.course > 0 and row.baseline > 0, row
+        assert math.isfinite(row.ratio) and row.ratio > 0, row
+    by_name = {row.measure: row for row in rows}
+    # Measured, not assumed: the widget page carries the widget manager and its own state.
+    weight = by_name["first-visit weight: chapters/widget.html (heaviest page)"]
+    assert weight.course > weight.baseline
+    assert bench.own_data(course.html / "chapters" / "widget.html") > 0
+    assert by_name["course no-op rebuild vs its cold build"].ratio < 1
+    assert all(row.passed is not None for row in rows if row.target)
+
+    json_path, md_path = bench.write(rows, tmp_path / "out", {"when": "now", "cpus": 2, "quick": True, "seconds": 1})
+    assert len(json.loads(json_path.read_text())["rows"]) == len(rows)
+    assert md_path.read_text().count("\n| ") == len(rows) + 1
+
+
+def test_a_sentence_is_added_to_the_first_paragraph_not_to_code_or_front_matter(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        "---\ntitle: A title with words in it\n---\n\n```{code-cell}\nprint('no words here at all')\n```\n\n"
+        "# Heading\n\nThe first real paragraph of the page.\n\nA second paragraph of the page.\n"
+    )
+    bench.append_sentence(page)
+    text = page.read_text()
+    assert f"The first real paragraph of the page.{bench.SENTENCE}\n" in text
+    assert text.count(bench.SENTENCE) == 1
+    empty = tmp_path / "empty.md"
+    empty.write_text("# Only a heading\n")
+    with pytest.raises(SystemExit, match="no Markdown paragraph"):
+        bench.append_sentence(empty)
+
+
+def test_the_site_is_rebuilt_unless_no_source_file_changed(tmp_path, monkeypatch):
+    monkeypatch.setattr(site, "ROOT", tmp_path)
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "01.md").write_text("# One\n")
+    first = site._sources_fingerprint(strict=True)
+    for derived in ("_build", "node_modules", "_vendor", ".venv"):
+        (tmp_path / derived).mkdir()
+        (tmp_path / derived / "file.txt").write_text("build output")
+    assert site._sources_fingerprint(strict=True) == first
+    assert site._sources_fingerprint(strict=False) != first
+    (tmp_path / "chapters" / "01.md").write_text("# One\n\nA new sentence.\n")
+    assert site._sources_fingerprint(strict=True) != first
+    (tmp_path / "chapters" / "02.md").write_text("")
+    second = site._sources_fingerprint(strict=True)
+    (tmp_path / "chapters" / "02.md").unlink()
+    assert site._sources_fingerprint(strict=True) not in (first, second)
