@@ -107,15 +107,19 @@ def _select(masters_dir: Path, chapter: str | int | None) -> dict[str, Path]:
     return {name: found[name]}
 
 
-def assign(master: Path, work: Path) -> tuple[Path, Path]:
-    """Run ``otter assign`` on one master in ``work``; return the student notebook and the autograder zip."""
+def assign(master: Path, work: Path, run_tests: bool = True) -> tuple[Path, Path]:
+    """Run ``otter assign`` on one master in ``work``; return the student notebook and the autograder zip.
+
+    With ``run_tests``, otter also runs every test against the solutions (a check of the master).
+    """
     name = master.stem
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     source = work / f"{name}.ipynb"
     nbformat.write(jupytext.read(master), source)
     result = subprocess.run(
-        [sys.executable, "-m", "otter", "assign", "--no-pdfs", str(source), str(work / "dist")],
+        [sys.executable, "-m", "otter", "assign", "--no-pdfs", *([] if run_tests else ["--no-run-tests"])]
+        + [str(source), str(work / "dist")],
         cwd=work,
         capture_output=True,
         text=True,
@@ -158,6 +162,7 @@ def release(
     autograder_dir: Path = AUTOGRADER,
     chapter: str | int | None = None,
     with_data: bool = True,
+    run_tests: bool = True,
 ) -> dict[str, Path]:
     """Write student notebooks (and the data they read) into ``out``, autograder zips into ``autograder_dir``.
 
@@ -168,8 +173,11 @@ def release(
     if autograder_dir.resolve() == out.resolve() or autograder_dir.resolve().is_relative_to(out.resolve()):
         raise SystemExit(f"the autograder folder {autograder_dir} must not be inside the student folder {out}")
     written = {}
-    for name, master in _select(masters_dir, chapter).items():
-        student, zip_file = assign(master, BUILD / "assign" / name)
+    selected = _select(masters_dir, chapter)
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # otter assign is slow; one per core
+        built = pool.map(lambda n: assign(selected[n], BUILD / "assign" / n, run_tests), selected)
+        assigned = dict(zip(selected, built, strict=True))
+    for name, (student, zip_file) in assigned.items():
         out.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(student, out / f"{name}.ipynb")
         autograder_dir.mkdir(parents=True, exist_ok=True)
