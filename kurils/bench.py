@@ -364,8 +364,9 @@ new MutationObserver((changes, observer) => {
 def widget_timing(browser, url: str, tries: int = 6) -> dict:
     """Time from navigation start until the page's first widget can be clicked, then click → update.
 
-    Some controls change nothing when clicked (a drop-down, a slider's track), so the first few
-    interactive elements are clicked in turn until one updates the widget; ``click_ms`` is None if none did.
+    Some controls change nothing when clicked (a slider's track), so the first few interactive
+    elements are clicked (a drop-down: set to another option) in turn until one updates the
+    widget; ``click_ms`` is None if none did.
     """
     context = browser.new_context()
     page = context.new_page()
@@ -376,8 +377,14 @@ def widget_timing(browser, url: str, tries: int = 6) -> dict:
     marks = {}
     for index in range(min(controls.count(), tries)):
         page.evaluate("window.__bench.click = null; window.__bench.update = null")
+        control = controls.nth(index)
         try:
-            controls.nth(index).click(timeout=5_000)
+            if control.evaluate("(e) => e.tagName") == "SELECT":  # a drop-down is changed, not clicked
+                other = control.evaluate("(e) => [...e.options].map((o) => o.value).filter((v) => v !== e.value)")
+                page.evaluate("window.__bench.click = performance.now()")
+                control.select_option(other[0])
+            else:
+                control.click(timeout=5_000)
             page.wait_for_function("window.__bench.update !== null", timeout=3_000)
         except Exception:  # not clickable, or the click changed nothing: try the next control
             continue
