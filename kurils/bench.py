@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -400,7 +400,7 @@ def widget_timing(browser, url: str, tries: int = 6) -> dict:
 # ----------------------------------------------------------------------------- comparison
 
 
-def compare(course: Book, baseline: Book, pages: list[str], out: Path) -> list[Row]:
+def compare(course: Book, baseline: Book, pages: list[str], out: Path, browser=None) -> list[Row]:
     """Build and measure both books; return the table's rows."""
     builds = {book.name: measure_builds(book, out / "logs") for book in (course, baseline)}
     c, b = builds["course"], builds["baseline"]
@@ -421,7 +421,10 @@ def compare(course: Book, baseline: Book, pages: list[str], out: Path) -> list[R
     ]
     htmls = {name: f"{name}.html" for name in pages}
     weights, widgets = {}, {}
-    with chromium() as browser, serve(course.html) as course_url, serve(baseline.html) as baseline_url:
+    # A caller that already runs Playwright (pytest's session browser) passes its browser: Playwright's
+    # sync API cannot be started twice in one process.
+    opened = nullcontext(browser) if browser is not None else chromium()
+    with opened as browser, serve(course.html) as course_url, serve(baseline.html) as baseline_url:
         for name, html in htmls.items():
             mine, theirs = first_visit(browser, f"{course_url}/{html}"), first_visit(browser, f"{baseline_url}/{html}")
             if mine["outside"]:

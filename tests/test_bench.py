@@ -63,7 +63,7 @@ def synthetic_course(root: Path) -> bench.Book:
 
 
 @pytest.mark.bench
-def test_the_bench_measures_every_row_against_the_baseline(tmp_path):
+def test_the_bench_measures_every_row_against_the_baseline(tmp_path, browser):
     course = synthetic_course(tmp_path / "course")
     pages = bench.toc_files(course.root / "_toc.yml")
     assert pages == ["intro", "chapters/widget"]
@@ -73,7 +73,7 @@ def test_the_bench_measures_every_row_against_the_baseline(tmp_path):
     baseline = bench.make_baseline(tmp_path / "baseline", cells, course.root / "_toc.yml", "intro")
     assert bench.code_cells(baseline.root / "chapters" / "widget.md") == 1
 
-    rows = bench.compare(course, baseline, pages, tmp_path / "out")
+    rows = bench.compare(course, baseline, pages, tmp_path / "out", browser)
 
     measures = [row.measure for row in rows]
     assert measures == [
