@@ -31,20 +31,10 @@ from urllib.parse import urlparse
 import yaml
 
 from kurils import site
+from kurils.browser import chromium
 
 ROOT = site.ROOT
 OUT = site.BUILD / "bench"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 SENTENCE = " This sentence was added by the benchmark."
 CODE_CELL = re.compile(r"^(```|~~~)\{code-cell\}", re.MULTILINE)
 WIDGET_STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL)
@@ -290,20 +280,6 @@ def serve(directory: Path):
     finally:
         httpd.shutdown()
         httpd.server_close()
-
-
-@contextmanager
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        raise SystemExit("chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def own_data(html: Path) -> int:

@@ -8,29 +8,13 @@ fonts-noto-cjk (`make pdf` installs it and chromium when run as root).
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 from kurils import notebooks, site
+from kurils.browser import chromium
 
 PDF = site.BUILD / "pdf" / "kurils-course.pdf"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def chromium() -> str:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        raise SystemExit("chromium is missing: run `make pdf` (as root it installs it) or apt-get install chromium")
-    return path
 
 
 def build(out: Path = PDF, browser=None) -> Path:
@@ -40,12 +24,10 @@ def build(out: Path = PDF, browser=None) -> Path:
     if browser is not None:
         _print(browser, index, out)
         return out
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+    with chromium(
+        "chromium is missing: run `make pdf` (as root it installs it) or apt-get install chromium"
+    ) as browser:
         _print(browser, index, out)
-        browser.close()
     return out
 
 
