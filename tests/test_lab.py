@@ -66,23 +66,29 @@ def test_the_jupyter_server_serves_a_chapter_as_a_notebook():
     assert any(c["cell_type"] == "code" and "IslandMap" in c["source"] for c in model["content"]["cells"])
 
 
+def _run_all_in_lab(browser, base: str, path: str):
+    """Open PATH in JupyterLab and run all its cells; return the page and the requests that left 127.0.0.1."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if r.url.startswith("http") and "127.0.0.1" not in r.url else None,
+    )
+    page.goto(f"{base}/lab/tree/{path}?token=t")
+    page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
+    # Run only once the kernel is up, or the request is lost.
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    return page, outside
+
+
 def test_in_jupyterlab_a_click_on_the_map_is_readable_from_python(browser, tmp_path):
     """Open chapter 1 in JupyterLab, run it, click Etorofu, re-run `island_map.selected`."""
     (tmp_path / "chapters").mkdir()
     shutil.copy(ROOT / "chapters" / "01-islands.md", tmp_path / "chapters")  # a copy: Lab may autosave
     with _jupyter("lab", tmp_path) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        outside = []
-        page.on(
-            "request",
-            lambda r: outside.append(r.url) if r.url.startswith("http") and "127.0.0.1" not in r.url else None,
-        )
-        page.goto(f"{base}/lab/tree/chapters/01-islands.md?token=t")
-        page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
-        # Run only once the kernel is up, or the request is lost.
-        page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        page, outside = _run_all_in_lab(browser, base, "chapters/01-islands.md")
         island = page.locator(".kurils-island-map path.island[data-id='etorofu']").first
         island.wait_for(timeout=120_000)
         island.click()

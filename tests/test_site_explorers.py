@@ -284,7 +284,7 @@ def test_every_chapter_with_a_new_widget_renders_it(server, browser):
 def test_in_jupyterlab_clicks_are_readable_and_state_settable_from_python(browser, tmp_path):
     """A notebook in a real JupyterLab: click an event and Next, read both from Python, then set a period."""
     import nbformat
-    from test_lab import _jupyter
+    from test_lab import _jupyter, _run_all_in_lab
 
     cells = [
         "from kurils.widgets import SummitTracker, TimelineExplorer\nt = TimelineExplorer(start=2016, end=2016)\nt",
@@ -300,17 +300,7 @@ def test_in_jupyterlab_clicks_are_readable_and_state_settable_from_python(browse
     meetings = data.load("meetings").sort_values("date")
     meetings_2016 = meetings[_years(meetings) == 2016]["id"].tolist()
     with _jupyter("lab", tmp_path) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        outside = []
-        page.on(
-            "request",
-            lambda r: outside.append(r.url) if r.url.startswith("http") and "127.0.0.1" not in r.url else None,
-        )
-        page.goto(f"{base}/lab/tree/widgets.ipynb?token=t")
-        page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
-        page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        page, outside = _run_all_in_lab(browser, base, "widgets.ipynb")
         timeline = page.locator(".kurils-timeline").first
         timeline.wait_for(timeout=120_000)
         timeline.locator(f'g.event[data-id="{of_2016[1]}"]').click()
