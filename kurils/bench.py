@@ -41,7 +41,7 @@ WIDGET_STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: The first thing in a rendered widget a reader can click or tab to.
 INTERACTIVE = (
-    ".widget-subarea :is(button, input, select, textarea, a[href], [role=button], [tabindex]:not([tabindex='-1']))"
+    ".kurils-widget :is(button, input, select, textarea, a[href], [role=button], [tabindex]:not([tabindex='-1']))"
 )
 
 #: Runs a build and records its wall time and the peak RSS of its process tree (every descendant
@@ -326,7 +326,7 @@ new MutationObserver((changes, observer) => {
   if (target) {
     window.__bench.ready = performance.now();
     observer.disconnect();
-    const area = target.closest('.widget-subarea');
+    const area = target.closest(".kurils-widget");
     area.addEventListener('pointerdown', (e) => { window.__bench.click = performance.now(); }, true);
     new MutationObserver(() => {
       const b = window.__bench;

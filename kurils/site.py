@@ -1,7 +1,7 @@
 """Build the course site: vendored JavaScript, the bibliography, then Jupyter Book.
 
-The site serves every script it needs itself: ``vendor()`` copies the pinned npm
-packages (installed and integrity-checked by ``npm ci``) into ``_vendor/``,
+The site serves every script it needs itself: ``vendor()`` copies the course's own
+scripts and styles into ``_vendor/``,
 which Sphinx publishes as ``_static/vendor/``. It is kept out of the book's own
 ``_static/`` because Jupyter Book adds every file there to every page.
 """
@@ -27,39 +27,20 @@ HTML = BUILD / "html"
 #: Files copied as they are to the site's root (html_extra_path in _config.yml).
 EXTRA = BUILD / "site-extra"
 
-#: (source under node_modules, destination under _vendor/vendor); globs allowed.
-VENDORED = [
-    ("requirejs/require.js", "require.js"),
-    ("requirejs/package.json", "LICENSES/requirejs.package.json"),
-    ("@jupyter-widgets/html-manager/dist/embed-amd.js", "html-manager/embed-amd.js"),
-    ("@jupyter-widgets/html-manager/dist/*.woff2", "html-manager/"),
-    ("@jupyter-widgets/html-manager/dist/*.woff", "html-manager/"),
-    ("@jupyter-widgets/html-manager/dist/*.ttf", "html-manager/"),
-    ("@jupyter-widgets/html-manager/dist/*.eot", "html-manager/"),
-    ("@jupyter-widgets/html-manager/dist/*.svg", "html-manager/"),
-    ("@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt", "LICENSES/html-manager.LICENSE.txt"),
-    ("anywidget/dist/index.js", "anywidget/index.js"),
-    ("anywidget/LICENSE", "LICENSES/anywidget.LICENSE"),
-]
+#: Files under kurils/assets the site serves from _static/vendor/.
+SERVED = ["anywidget-static.js", "favicon.svg", "site.css"]
 
 
 def vendor() -> Path:
-    """Copy the site's JavaScript from node_modules (run `npm ci` first) into _vendor/."""
-    if not (NODE / ".package-lock.json").exists():
-        raise SystemExit("node_modules is missing: run `npm ci` (or `make setup`) first.")
+    """Copy the scripts and styles the site serves itself into _vendor/ (published as _static/vendor/).
+
+    Widgets are drawn by anywidget-static.js (DECISIONS 8); nothing is fetched from a CDN.
+    """
     if VENDOR.exists():
         shutil.rmtree(VENDOR)
-    for pattern, target in VENDORED:
-        sources = sorted(NODE.glob(pattern))
-        if not sources:
-            raise SystemExit(f"node_modules/{pattern} not found: is package-lock.json up to date?")
-        for source in sources:
-            destination = VENDOR / target / source.name if target.endswith("/") else VENDOR / target
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, destination)
-    shutil.copyfile(ASSETS / "require-config.js", VENDOR / "require-config.js")
-    shutil.copyfile(ASSETS / "favicon.svg", VENDOR / "favicon.svg")
-    shutil.copyfile(ASSETS / "site.css", VENDOR / "site.css")
+    VENDOR.mkdir(parents=True)
+    for name in SERVED:
+        shutil.copyfile(ASSETS / name, VENDOR / name)
     return VENDOR
 
 

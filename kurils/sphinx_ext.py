@@ -10,11 +10,15 @@
 - sphinxcontrib-bibtex looks up its pybtex style plugins again for every {footcite}, and each
   look-up scans every installed package's entry points (about 0.05 s, most of a cold build's
   Sphinx time; found by `kurils bench`). The look-ups are cached for the build.
+- The site's root ``index.html`` is a complete redirect page (language, title, a link to follow,
+  no icon to fetch) instead of sphinx-external-toc's one-line ``<meta>`` redirect, which made
+  Chromium ask for ``/favicon.ico`` (a 404) when it was slower than the redirect.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -78,7 +82,31 @@ def _notebook_and_launch_links(app, pagename, templatename, context, doctree) ->
                 button["url"] = urls.get(button["text"], button.get("url"))
 
 
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<link rel="icon" href="data:,">
+<link rel="canonical" href="{target}">
+<meta http-equiv="refresh" content="0; url={target}">
+</head>
+<body><p>The course starts at <a href="{target}">{target}</a>.</p></body>
+</html>
+"""
+
+
+def _write_index(app, exception) -> None:
+    """Write the root redirect page before sphinx-external-toc would write its bare one."""
+    if exception is not None or app.builder.name != "html" or app.config.root_doc == "index":
+        return
+    target = f"{app.config.root_doc}.html"
+    title = html.escape(app.config.html_title or app.config.project)
+    (Path(app.outdir) / "index.html").write_text(REDIRECT_PAGE.format(title=title, target=target), encoding="utf-8")
+
+
 def setup(app):
+    app.connect("build-finished", _write_index, priority=400)
     app.connect("config-inited", _derive_addresses)
     app.connect("html-page-context", _notebook_and_launch_links, priority=502)
     _cache_pybtex_plugins()

@@ -21,9 +21,7 @@ sphinx:
   config:
     html_static_path: [_vendor]
     nb_ipywidgets_js:
-      vendor/require.js: {}
-      vendor/require-config.js: {}
-      vendor/html-manager/embed-amd.js: {}
+      vendor/anywidget-static.js: {}
 """
 TOC = "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/widget\n"
 WIDGET_PAGE = """\
@@ -43,9 +41,25 @@ kernelspec:
 A paragraph of text before the widget.
 
 ```{code-cell} ipython3
-import ipywidgets
+import anywidget
+import traitlets
 
-ipywidgets.ToggleButton(description="Toggle me")
+
+class Toggle(anywidget.AnyWidget):
+    _esm = '''
+    export default { render({ model, el }) {
+      const button = document.createElement("button");
+      const show = () => { button.textContent = model.get("on") ? "On" : "Off"; };
+      button.addEventListener("click", () => { model.set("on", !model.get("on")); model.save_changes(); });
+      model.on("change:on", show);
+      show();
+      el.append(button);
+    } };
+    '''
+    on = traitlets.Bool(False).tag(sync=True)
+
+
+Toggle()
 ```
 """
 

@@ -145,3 +145,18 @@ def test_the_island_map_works_from_the_keyboard(server, browser, key):
     page.keyboard.press(key)
     assert island.get_attribute("aria-pressed") == "true"
     page.close()
+
+
+def test_the_root_address_redirects_to_the_first_page_and_fetches_nothing_else(built_site, server, browser):
+    index = (built_site / "index.html").read_text()
+    assert '<html lang="en">' in index and "<title>Islands Between" in index and 'href="intro.html"' in index
+    page = browser.new_page()
+    requested, bad = [], []
+    page.on("request", lambda request: requested.append(urlparse(request.url).path))
+    page.on("response", lambda response: bad.append(response.url) if response.status >= 400 else None)
+    page.on("requestfailed", lambda request: bad.append(request.url))
+    page.goto(f"{server}/", wait_until="networkidle")
+    landed = page.url
+    page.close()
+    assert landed == f"{server}/intro.html"
+    assert bad == [] and "/favicon.ico" not in requested, (bad, requested)
