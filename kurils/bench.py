@@ -91,28 +91,7 @@ class Row:
 # ----------------------------------------------------------------------------- books
 
 
-def toc_files(toc: Path) -> list[str]:
-    """Every page of a Jupyter Book _toc.yml, root first, in reading order (names without suffix)."""
-    try:
-        tree = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise SystemExit(f"cannot read the table of contents {toc}: {error}") from error
-    if not isinstance(tree, dict) or "root" not in tree:
-        raise SystemExit(f"{toc} has no `root:` entry: is it a Jupyter Book _toc.yml?")
-    files = [str(tree["root"])]
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(str(node["file"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({key: value for key, value in tree.items() if key != "root"})
-    return files
+toc_files = site.toc_files
 
 
 def source(root: Path, name: str) -> Path:

@@ -6,6 +6,8 @@ import argparse
 import time
 from pathlib import Path
 
+import yaml
+
 from kurils import bib, chapters, data, geography, grading, marking, pdf, site
 
 
@@ -25,7 +27,8 @@ def main(argv: list[str] | None = None) -> None:
     bibparser = commands.add_parser("bib", help="regenerate references.bib from data/sources.csv")
     bibparser.add_argument("--data", type=Path, default=data.DATA_DIR)
     bibparser.add_argument("--out", type=Path, default=bib.BIBFILE)
-    commands.add_parser("vendor", help="copy the site's JavaScript from node_modules into _vendor/")
+    commands.add_parser("vendor", help="copy the scripts and styles the site serves into _vendor/")
+    commands.add_parser("execute", help="run the notebook pages into the build's execution cache, one per core")
     commands.add_parser("geography", help="rebuild data/geography/region.geojson from Natural Earth")
     release = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
     release.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
@@ -76,6 +79,9 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(1 if problems else 0)
     elif args.command == "bib":
         print(f"wrote {bib.write(args.out, args.data)}")
+    elif args.command == "execute":
+        settings = yaml.safe_load((site.ROOT / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
+        site.execute(site.notebook_pages(), timeout=int(settings.get("timeout", 180)))
     elif args.command == "vendor":
         print(f"wrote {site.vendor()}")
     elif args.command == "geography":

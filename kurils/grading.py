@@ -11,9 +11,11 @@ row saying so; the originals are never modified.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -21,7 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -108,30 +110,45 @@ def _select(masters_dir: Path, chapter: str | int | None) -> dict[str, Path]:
 
 
 def assign(master: Path, work: Path, run_tests: bool = True) -> tuple[Path, Path]:
-    """Run ``otter assign`` on one master in ``work``; return the student notebook and the autograder zip.
+    """Run otter assign on one master in ``work``; return the student notebook and the autograder zip.
 
     With ``run_tests``, otter also runs every test against the solutions (a check of the master).
+    Otter runs in this process (see :func:`assign_all` for many masters at once).
     """
+    from otter.assign import main as otter_assign
+
     name = master.stem
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     source = work / f"{name}.ipynb"
     nbformat.write(jupytext.read(master), source)
-    result = subprocess.run(
-        [sys.executable, "-m", "otter", "assign", "--no-pdfs", *([] if run_tests else ["--no-run-tests"])]
-        + [str(source), str(work / "dist")],
-        cwd=work,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"otter assign failed for {master}:\n{result.stdout}\n{result.stderr}")
+    said = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            otter_assign(str(source), str(work / "dist"), no_pdfs=True, no_run_tests=not run_tests)
+    except BaseException as error:  # otter exits or raises on a bad master; say which and why
+        raise SystemExit(f"otter assign failed for {master}:\n{said.getvalue()}\n{error!r}") from None
     student = work / "dist" / "student" / f"{name}.ipynb"
     problems = leaks(student.read_text(encoding="utf-8"), master)
     if problems:
         raise SystemExit(f"refusing to release {name}: the student notebook contains {'; '.join(problems)}")
     (zip_file,) = (work / "dist" / "autograder").glob("*.zip")
     return student, zip_file
+
+
+def assign_all(jobs: dict[str, tuple[Path, Path]], run_tests: bool = True) -> dict[str, tuple[Path, Path]]:
+    """:func:`assign` for each ``name: (master, work)``, one process per core.
+
+    Importing otter takes about 3 s (most of it jsonschema's URI grammars), ten times the work of
+    one assign, so the workers fork from a server that has imported it once (``kurils bench``:
+    the site's eleven releases took 42 s as one ``otter assign`` command each).
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["otter.assign"])
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {name: pool.submit(assign, master, work, run_tests) for name, (master, work) in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 STUDENT_README = """# Course exercises: student notebooks
@@ -174,9 +191,7 @@ def release(
         raise SystemExit(f"the autograder folder {autograder_dir} must not be inside the student folder {out}")
     written = {}
     selected = _select(masters_dir, chapter)
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:  # otter assign is slow; one per core
-        built = pool.map(lambda n: assign(selected[n], BUILD / "assign" / n, run_tests), selected)
-        assigned = dict(zip(selected, built, strict=True))
+    assigned = assign_all({name: (master, BUILD / "assign" / name) for name, master in selected.items()}, run_tests)
     for name, (student, zip_file) in assigned.items():
         out.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(student, out / f"{name}.ipynb")
@@ -460,9 +475,8 @@ def grade(
     with tempfile.TemporaryDirectory(prefix="kurils-autograder-") as private:
         # The autograder zips are built afresh from these masters, in a folder the sandbox hides.
         needed = [wanted] if wanted else sorted(masters_by_name)
-        with ThreadPoolExecutor(jobs) as pool:
-            built = pool.map(lambda n: assign(masters_by_name[n], Path(private) / n)[1], needed)
-            zips = dict(zip(needed, built, strict=True))
+        built = assign_all({name: (masters_by_name[name], Path(private) / name) for name in needed})
+        zips = {name: zip_file for name, (_, zip_file) in built.items()}
         work = [(path, _student_name(path, folder)) for path in submissions]
         with ThreadPoolExecutor(jobs) as pool:
             futures = [pool.submit(grade_one, p, s, zips, masters_by_name, time_limit, hide, wanted) for p, s in work]

@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from kurils import bib, grading, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +28,8 @@ BUILD = ROOT / "_build"
 HTML = BUILD / "html"
 #: Files copied as they are to the site's root (html_extra_path in _config.yml).
 EXTRA = BUILD / "site-extra"
+#: Jupyter Book's execution cache (execute_notebooks: cache in _config.yml).
+CACHE = BUILD / ".jupyter_cache"
 
 #: Files under kurils/assets the site serves from _static/vendor/.
 SERVED = ["anywidget-static.js", "favicon.svg", "site.css"]
@@ -123,12 +127,64 @@ def _publish_downloads() -> None:
     notebooks.archive(course, EXTRA / notebooks.ARCHIVE)
 
 
+def notebook_pages(root: Path = ROOT) -> list[Path]:
+    """The pages in the book's table of contents that are notebooks (MyST Markdown with a kernel)."""
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    pages = [root / f"{name}.md" for name in toc_files(root / "_toc.yml")]
+    return [page for page in pages if page.exists() and is_myst_markdown_notebook(page.read_text(encoding="utf-8"))]
+
+
+def execute(pages: list[Path], cache_path: Path = CACHE, timeout: int = 180) -> None:
+    """Run the notebook pages into Jupyter Book's execution cache, one per core, before the book is built.
+
+    myst-nb runs each page's notebook while Sphinx reads it, one after another; jupyter-cache's
+    parallel executor runs them side by side, and the build then finds every page in the cache
+    (read the way myst-nb reads it, so the cache keys match). Pages already cached are skipped.
+    A page that fails here is left to the build, which runs it again and reports the error there.
+    """
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(str(cache_path))
+    reader = {"type": "plugin", "name": "myst_nb_md"}  # what myst-nb records for a MyST notebook
+    records = [cache.add_nb_to_project(str(page), read_data=reader) for page in pages]
+    executor = load_executor("local-parallel", cache=cache)
+    executor.run_and_cache(filter_pks=[record.pk for record in records], timeout=timeout, allow_errors=False)
+
+
+def toc_files(toc: Path) -> list[str]:
+    """Every page of a Jupyter Book _toc.yml, root first, in reading order (names without suffix)."""
+    try:
+        tree = yaml.safe_load(toc.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SystemExit(f"cannot read the table of contents {toc}: {error}") from error
+    if not isinstance(tree, dict) or "root" not in tree:
+        raise SystemExit(f"{toc} has no `root:` entry: is it a Jupyter Book _toc.yml?")
+    files = [str(tree["root"])]
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(str(node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({key: value for key, value in tree.items() if key != "root"})
+    return files
+
+
 def _jupyter_book(all_pages: bool, builder: str, strict: bool) -> subprocess.CompletedProcess:
     stamp = BUILD / ".inputs-fingerprint"
     fingerprint = _fingerprint()
     if not stamp.exists() or stamp.read_text() != fingerprint:
-        shutil.rmtree(BUILD / ".jupyter_cache", ignore_errors=True)
+        shutil.rmtree(CACHE, ignore_errors=True)
         all_pages = True
+    # In a process of its own: jupyter-cache forks its workers, and this one may have threads running.
+    subprocess.run([sys.executable, "-m", "kurils.cli", "execute"], cwd=ROOT, check=False)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT)]
     command += ["-nW", "--keep-going"] if strict else []
     if all_pages:
