@@ -183,8 +183,9 @@ def _jupyter_book(all_pages: bool, builder: str, strict: bool) -> subprocess.Com
     if not stamp.exists() or stamp.read_text() != fingerprint:
         shutil.rmtree(CACHE, ignore_errors=True)
         all_pages = True
-    # In a process of its own: jupyter-cache forks its workers, and this one may have threads running.
-    subprocess.run([sys.executable, "-m", "kurils.cli", "execute"], cwd=ROOT, check=False)
+    if not CACHE.exists():  # every page must run: run them side by side first (a few pages: the build runs them)
+        # In a process of its own: jupyter-cache forks its workers, and this one may have threads running.
+        subprocess.run([sys.executable, "-m", "kurils.cli", "execute"], cwd=ROOT, check=False)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT)]
     command += ["-nW", "--keep-going"] if strict else []
     if all_pages:
