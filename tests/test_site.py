@@ -7,11 +7,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browsing import SCREENSHOTS, open_page
 
 from kurils import chapters, data, grading, selfcheck
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 
 def _pages(built_site: Path) -> list[str]:
@@ -67,30 +67,12 @@ def test_the_site_contains_no_solution_or_hidden_test(built_site):
                 assert found == [], f"{path.relative_to(built_site)} leaks {found}"
 
 
-def _open(browser, url: str):
-    """Open ``url``; return the page and lists of outside requests and console errors."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    outside, errors = [], []
-
-    def on_request(request):
-        host = urlparse(request.url)
-        if host.scheme in ("http", "https", "ws", "wss") and host.hostname != "127.0.0.1":
-            outside.append(request.url)
-
-    page.on("request", on_request)
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
-    page.goto(url, wait_until="networkidle")
-    return page, outside, errors
-
-
 def test_every_page_loads_offline_without_console_errors(built_site, server, browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pages = _pages(built_site)
     assert pages
     for relative in pages:
-        page, outside, errors = _open(browser, f"{server}/{relative}")
+        page, outside, errors = open_page(browser, f"{server}/{relative}")
         page.wait_for_timeout(300)
         shot = SCREENSHOTS / (relative.replace("/", "_").removesuffix(".html") + ".png")
         page.screenshot(path=str(shot), full_page=True)
@@ -100,7 +82,7 @@ def test_every_page_loads_offline_without_console_errors(built_site, server, bro
 
 
 def test_the_island_map_responds_to_clicks_and_buttons_with_no_kernel(server, browser):
-    page, outside, errors = _open(browser, f"{server}/chapters/01-islands.html")
+    page, outside, errors = open_page(browser, f"{server}/chapters/01-islands.html")
     widget = page.locator(".kurils-island-map")
     widget.wait_for(timeout=15000)
     info = widget.locator(".info")
@@ -126,7 +108,7 @@ def test_a_self_check_question_gives_feedback_in_the_page(server, browser):
     question = selfcheck.questions("ch01")[0]
     right = next(a for a in question["answers"] if a["correct"])
     wrong = next(a for a in question["answers"] if not a["correct"])
-    page, outside, errors = _open(browser, f"{server}/chapters/01-islands.html")
+    page, outside, errors = open_page(browser, f"{server}/chapters/01-islands.html")
     quiz = page.locator("#check-your-understanding .Quiz").first
     quiz.locator(".MCButton", has_text=wrong["answer"]).first.click()
     assert quiz.locator(".Feedback").inner_text().strip() == wrong["feedback"]
@@ -138,7 +120,7 @@ def test_a_self_check_question_gives_feedback_in_the_page(server, browser):
 
 @pytest.mark.parametrize("key", ["Enter", " "])
 def test_the_island_map_works_from_the_keyboard(server, browser, key):
-    page, *_ = _open(browser, f"{server}/chapters/01-islands.html")
+    page, *_ = open_page(browser, f"{server}/chapters/01-islands.html")
     island = page.locator('.kurils-island-map path.island[data-id="kunashiri"]')
     island.wait_for(timeout=15000)
     island.focus()

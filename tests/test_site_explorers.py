@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 
 import pytest
-from test_site import ROOT, SCREENSHOTS, _open
+from browsing import SCREENSHOTS, jupyter, open_page, run_all_in_lab
 
 from kurils import data
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CH07 = "chapters/07-crimea-new-approach-2014-2016.html"
 #: Click controls ``times`` times (cycling through the selectors, and through the matches of each);
@@ -48,7 +51,7 @@ def _report(name: str, timings: dict) -> None:
 
 @pytest.fixture
 def chapter7(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{CH07}")
+    page, outside, errors = open_page(browser, f"{server}/{CH07}")
     yield page
     page.close()
     assert outside == [], f"requested {outside}"
@@ -236,7 +239,7 @@ def test_every_visible_control_is_reachable_by_tab_and_labelled(chapter7):
 
 
 def test_the_widgets_are_readable_in_dark_mode(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{CH07}")
+    page, outside, errors = open_page(browser, f"{server}/{CH07}")
     page.evaluate("document.documentElement.dataset.theme = 'dark'")
     for css, name in ((".kurils-timeline", "timeline"), (".kurils-summits", "summits"), (".kurils-compare", "compare")):
         widget = _widget(page, css)
@@ -257,7 +260,7 @@ def test_the_widgets_are_readable_in_dark_mode(server, browser):
     ],
 )
 def test_click_to_update_time_is_measured(server, browser, page_path, selectors, name):
-    page, outside, errors = _open(browser, f"{server}/{page_path}")
+    page, outside, errors = open_page(browser, f"{server}/{page_path}")
     page.locator(selectors[0]).first.wait_for(timeout=20000)
     timings = page.evaluate(MEASURE, [selectors, 10])
     _report(name, timings)
@@ -274,7 +277,7 @@ def test_every_chapter_with_a_new_widget_renders_it(server, browser):
     pages = {p.stem[:2]: p for p in (ROOT / "chapters").glob("0[2-9]-*.md")}
     for prefix, selectors in expected.items():
         path = f"chapters/{pages[prefix[-2:]].stem}.html"
-        page, outside, errors = _open(browser, f"{server}/{path}")
+        page, outside, errors = open_page(browser, f"{server}/{path}")
         for css in selectors:
             _widget(page, css)
         page.close()
@@ -284,7 +287,6 @@ def test_every_chapter_with_a_new_widget_renders_it(server, browser):
 def test_in_jupyterlab_clicks_are_readable_and_state_settable_from_python(browser, tmp_path):
     """A notebook in a real JupyterLab: click an event and Next, read both from Python, then set a period."""
     import nbformat
-    from test_lab import _jupyter, _run_all_in_lab
 
     cells = [
         "from kurils.widgets import SummitTracker, TimelineExplorer\nt = TimelineExplorer(start=2016, end=2016)\nt",
@@ -299,8 +301,8 @@ def test_in_jupyterlab_clicks_are_readable_and_state_settable_from_python(browse
     of_2016 = events[_years(events) == 2016].sort_values(["date", "id"])["id"].tolist()
     meetings = data.load("meetings").sort_values("date")
     meetings_2016 = meetings[_years(meetings) == 2016]["id"].tolist()
-    with _jupyter("lab", tmp_path) as base:
-        page, outside = _run_all_in_lab(browser, base, "widgets.ipynb")
+    with jupyter("lab", tmp_path) as base:
+        page, outside = run_all_in_lab(browser, base, "widgets.ipynb")
         timeline = page.locator(".kurils-timeline").first
         timeline.wait_for(timeout=120_000)
         timeline.locator(f'g.event[data-id="{of_2016[1]}"]').click()

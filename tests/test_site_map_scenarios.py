@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 
 import pytest
-from test_site import SCREENSHOTS, _open
+from browsing import SCREENSHOTS, open_page
 
 from kurils import data
 
@@ -45,7 +45,7 @@ def _report(name: str, timings: list[dict]) -> None:
 
 
 def test_chapter_1_opens_the_map_with_the_administration_and_claimed_lines(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{CH1}")
+    page, outside, errors = open_page(browser, f"{server}/{CH1}")
     widget = page.locator(".kurils-island-map").first
     widget.wait_for(timeout=15000)
     shown = widget.locator("g.line-layer.on")
@@ -62,7 +62,7 @@ def test_chapter_1_opens_the_map_with_the_administration_and_claimed_lines(serve
 
 
 def test_each_line_toggle_shows_and_hides_its_line_and_is_timed(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{CH1}")
+    page, outside, errors = open_page(browser, f"{server}/{CH1}")
     widget = page.locator(".kurils-island-map").first
     widget.wait_for(timeout=15000)
     for line in ["1855", "1875", "administration", "japan-claim"]:
@@ -85,7 +85,7 @@ def test_each_line_toggle_shows_and_hides_its_line_and_is_timed(server, browser)
 
 @pytest.mark.parametrize("key", [" ", "Enter"])
 def test_the_line_toggles_work_from_the_keyboard(server, browser, key):
-    page, outside, errors = _open(browser, f"{server}/{CH1}")
+    page, outside, errors = open_page(browser, f"{server}/{CH1}")
     widget = page.locator(".kurils-island-map").first
     widget.wait_for(timeout=15000)
     box = widget.locator('fieldset.legend input[value="1875"]')
@@ -100,7 +100,7 @@ def test_the_line_toggles_work_from_the_keyboard(server, browser, key):
 
 
 def test_chapter_2_shows_the_treaty_lines_and_points_to_the_1875_strait(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{CH2}")
+    page, outside, errors = open_page(browser, f"{server}/{CH2}")
     widget = page.locator(".kurils-island-map").first
     widget.wait_for(timeout=15000)
     shown = widget.locator("g.line-layer.on").evaluate_all("gs => gs.map(g => g.dataset.layer)")
@@ -130,7 +130,7 @@ def _japan_share_text() -> str:
 
 
 def test_habomai_and_shikotan_to_japan_shows_about_seven_percent_of_the_area(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{CH4}")
+    page, outside, errors = open_page(browser, f"{server}/{CH4}")
     widget = page.locator(".kurils-scenario").first
     widget.wait_for(timeout=15000)
     for island in ["etorofu", "kunashiri", "shikotan", "habomai"]:
@@ -158,7 +158,7 @@ def test_habomai_and_shikotan_to_japan_shows_about_seven_percent_of_the_area(ser
 
 
 def test_each_control_of_the_explorer_changes_the_view(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{CH4}")
+    page, outside, errors = open_page(browser, f"{server}/{CH4}")
     widget = page.locator(".kurils-scenario").first
     widget.wait_for(timeout=15000)
     select = widget.locator("select")
@@ -193,7 +193,7 @@ def test_each_control_of_the_explorer_changes_the_view(server, browser):
 
 
 def test_positions_are_shown_met_or_crossed_with_conditions_and_sources(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{CH4}")
+    page, outside, errors = open_page(browser, f"{server}/{CH4}")
     widget = page.locator(".kurils-scenario").first
     widget.wait_for(timeout=15000)
     positions = data.load("positions")
@@ -219,7 +219,7 @@ def test_positions_are_shown_met_or_crossed_with_conditions_and_sources(server, 
 
 
 def test_the_explorer_works_from_the_keyboard_and_is_timed(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{CH4}")
+    page, outside, errors = open_page(browser, f"{server}/{CH4}")
     widget = page.locator(".kurils-scenario").first
     widget.wait_for(timeout=15000)
     # Arrow keys move within an island's radio group.

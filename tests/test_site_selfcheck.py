@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_site import SCREENSHOTS, _open
+from browsing import SCREENSHOTS, open_page
 
 from kurils import selfcheck
 
@@ -24,7 +24,7 @@ def _order(box) -> list[str]:
 
 
 def test_an_ordering_question_is_put_right_from_the_keyboard(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{PAGE}")
+    page, outside, errors = open_page(browser, f"{server}/{PAGE}")
     box = _box(page, "ordering")
     right = [item["label"] for item in ORDERING["items"]]
     shown = _order(box)
@@ -61,7 +61,7 @@ def test_an_ordering_question_is_put_right_from_the_keyboard(server, browser):
 
 
 def test_a_matching_question_gives_feedback_for_each_pair(server, browser):
-    page, outside, errors = _open(browser, f"{server}/{PAGE}")
+    page, outside, errors = open_page(browser, f"{server}/{PAGE}")
     box = _box(page, "matching")
     pairs = MATCHING["pairs"]
     for pair in pairs:
@@ -87,7 +87,7 @@ def test_a_matching_question_gives_feedback_for_each_pair(server, browser):
 
 
 def test_printed_self_checks_show_questions_and_items_but_no_controls_or_answers(server, browser):
-    page, *_ = _open(browser, f"{server}/{PAGE}")
+    page, *_ = open_page(browser, f"{server}/{PAGE}")
     page.emulate_media(media="print")
     ordering, matching = _box(page, "ordering"), _box(page, "matching")
     assert ordering.locator(".ks-question").is_visible() and ordering.locator("li.ks-item").first.is_visible()
@@ -107,7 +107,7 @@ def _luminance(rgb: str) -> float:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_feedback_is_readable_in_both_themes(server, browser, theme):
-    page, *_ = _open(browser, f"{server}/{PAGE}")
+    page, *_ = open_page(browser, f"{server}/{PAGE}")
     page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
     box = _box(page, "matching")
     box.get_by_label(MATCHING["pairs"][0]["left"], exact=True).select_option(label=MATCHING["pairs"][0]["right"])
