@@ -91,9 +91,6 @@ class Row:
 # ----------------------------------------------------------------------------- books
 
 
-toc_files = site.toc_files
-
-
 def source(root: Path, name: str) -> Path:
     for suffix in (".md", ".ipynb", ".rst"):
         if (root / f"{name}{suffix}").exists():
@@ -162,10 +159,10 @@ def copy_course(target: Path, quick: bool = False) -> Book:
     if not (site.NODE / ".package-lock.json").exists():
         raise SystemExit("node_modules is missing: run `npm ci` (or `make setup`) first.")
     (target / "node_modules").symlink_to(site.NODE)
-    pages = toc_files(target / "_toc.yml")
+    pages = site.toc_files(target / "_toc.yml")
     if quick:  # the root and the first two pages with code
         trim_toc(target / "_toc.yml", set([p for p in pages[1:] if code_cells(source(target, p))][:2]))
-        pages = toc_files(target / "_toc.yml")
+        pages = site.toc_files(target / "_toc.yml")
     edit = next((source(target, p) for p in pages if code_cells(source(target, p))), source(target, pages[-1]))
     # What `make site` runs; PYTHONPATH puts the copy's `kurils` ahead of this worktree's editable install.
     # --quick drops pages that others link to, so that build cannot be strict.
@@ -462,7 +459,7 @@ def run(out: Path = OUT, quick: bool = False) -> list[Row]:
         temp = Path(temp)
         (temp / "course").mkdir()
         course = copy_course(temp / "course", quick)
-        pages = toc_files(course.root / "_toc.yml")
+        pages = site.toc_files(course.root / "_toc.yml")
         cells = {name: code_cells(source(course.root, name)) for name in pages}
         edit = course.edit.relative_to(course.root).with_suffix("").as_posix()
         baseline = make_baseline(temp / "baseline", cells, course.root / "_toc.yml", edit)

@@ -6,9 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-import yaml
-
-from kurils import bib, chapters, data, geography, grading, marking, pdf, site
+from kurils import bib, chapters, data, geography, grading, marking, notebooks, pdf, site
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -80,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "bib":
         print(f"wrote {bib.write(args.out, args.data)}")
     elif args.command == "execute":
-        settings = yaml.safe_load((site.ROOT / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
+        settings = notebooks.config(site.ROOT).get("execute", {})
         site.execute(site.notebook_pages(), timeout=int(settings.get("timeout", 180)))
     elif args.command == "vendor":
         print(f"wrote {site.vendor()}")

@@ -136,8 +136,10 @@ def assign(master: Path, work: Path, run_tests: bool = True) -> tuple[Path, Path
     return student, zip_file
 
 
-def assign_all(jobs: dict[str, tuple[Path, Path]], run_tests: bool = True) -> dict[str, tuple[Path, Path]]:
-    """:func:`assign` for each ``name: (master, work)``, one process per core.
+def assign_all(
+    jobs: dict[str, tuple[Path, Path]], run_tests: bool = True, workers: int | None = None
+) -> dict[str, tuple[Path, Path]]:
+    """:func:`assign` for each ``name: (master, work)``, in ``workers`` processes (default: one per core).
 
     Importing otter takes about 3 s (most of it jsonschema's URI grammars), ten times the work of
     one assign, so the workers fork from a server that has imported it once (``kurils bench``:
@@ -145,7 +147,7 @@ def assign_all(jobs: dict[str, tuple[Path, Path]], run_tests: bool = True) -> di
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["otter.assign"])
-    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {name: pool.submit(assign, master, work, run_tests) for name, (master, work) in jobs.items()}
         return {name: future.result() for name, future in futures.items()}
@@ -475,7 +477,7 @@ def grade(
     with tempfile.TemporaryDirectory(prefix="kurils-autograder-") as private:
         # The autograder zips are built afresh from these masters, in a folder the sandbox hides.
         needed = [wanted] if wanted else sorted(masters_by_name)
-        built = assign_all({name: (masters_by_name[name], Path(private) / name) for name in needed})
+        built = assign_all({name: (masters_by_name[name], Path(private) / name) for name in needed}, workers=jobs)
         zips = {name: zip_file for name, (_, zip_file) in built.items()}
         work = [(path, _student_name(path, folder)) for path in submissions]
         with ThreadPoolExecutor(jobs) as pool:

@@ -183,7 +183,8 @@ def _jupyter_book(all_pages: bool, builder: str, strict: bool) -> subprocess.Com
     if not stamp.exists() or stamp.read_text() != fingerprint:
         shutil.rmtree(CACHE, ignore_errors=True)
         all_pages = True
-    if not CACHE.exists():  # every page must run: run them side by side first (a few pages: the build runs them)
+    if not CACHE.exists():
+        # Every page must run, so run them side by side first; after an edit, the build reruns the few changed.
         # In a process of its own: jupyter-cache forks its workers, and this one may have threads running.
         subprocess.run([sys.executable, "-m", "kurils.cli", "execute"], cwd=ROOT, check=False)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT)]

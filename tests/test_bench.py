@@ -79,7 +79,7 @@ def synthetic_course(root: Path) -> bench.Book:
 @pytest.mark.bench
 def test_the_bench_measures_every_row_against_the_baseline(tmp_path, browser):
     course = synthetic_course(tmp_path / "course")
-    pages = bench.toc_files(course.root / "_toc.yml")
+    pages = site.toc_files(course.root / "_toc.yml")
     assert pages == ["intro", "chapters/widget"]
     cells = {name: bench.code_cells(bench.source(course.root, name)) for name in pages}
     assert cells == {"intro": 0, "chapters/widget": 1}
