@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pybtex.database import BibliographyData, Entry, Person
+from pybtex.database.output.bibtex import Writer
 
-from kurils import data
+from kurils import data, display
 
 BIBFILE = Path(__file__).resolve().parent.parent / "references.bib"
 ENTRY_TYPE = {"scholarly": "article", "press": "article"}
@@ -26,20 +27,28 @@ MONTHS = "January February March April May June July August September October No
 
 
 def _people(author: str) -> list[Person]:
-    """'Family, Given; Family, Given' become people; an organisation is kept whole."""
+    """'Family, Given; Family, Given' become people; an organisation or anything else is kept whole."""
     if author == "not named":
         return []
-    names = [name.strip() for name in author.split(";")]
-    if all("," in name for name in names):
-        return [Person(name) for name in names]
-    return [Person("{" + author + "}")]
+    return [Person(name) for name in display.people(author)] or [Person("{" + author + "}")]
+
+
+class _Writer(Writer):
+    """pybtex's BibTeX writer, except that URLs are written as they are: LaTeX escapes (``\\_``, ``\\%``)
+    in a url field reach the page's links unchanged and break them."""
+
+    def _write_field(self, stream, type, value):
+        if type == "url":
+            stream.write(f",\n    {type} = {{{value}}}")
+        else:
+            super()._write_field(stream, type, value)
 
 
 def bibliography(data_dir: Path = data.DATA_DIR) -> BibliographyData:
     """The sources data set as BibTeX entries, each noting its kind and perspective."""
     entries = {}
     for row in data.load("sources", data_dir).itertuples():
-        year, *rest = row.date.split("-")
+        year, *rest = row.date.split("-") if row.date else ["n.d."]
         people = _people(row.author)
         # BibTeX styles require an article's author; unsigned pieces are entered as misc.
         entry_type = ENTRY_TYPE.get(row.kind, "misc") if people else "misc"
@@ -52,6 +61,8 @@ def bibliography(data_dir: Path = data.DATA_DIR) -> BibliographyData:
         note = f"{KIND_LABEL[row.kind]}; perspective: {row.perspective}."
         if row.author == "not named":
             note = "Author not named. " + note
+        if row.accessed:
+            note += f" Accessed {row.accessed}."
         fields["note"] = note
         entries[row.id] = Entry(entry_type, fields=fields, persons={"author": people} if people else {})
     return BibliographyData(entries=entries)
@@ -59,7 +70,7 @@ def bibliography(data_dir: Path = data.DATA_DIR) -> BibliographyData:
 
 def render(data_dir: Path = data.DATA_DIR) -> str:
     header = "% Generated from data/sources.csv by `kurils bib`; edit the CSV, not this file.\n\n"
-    return header + bibliography(data_dir).to_string("bibtex")
+    return header + _Writer().to_string(bibliography(data_dir))
 
 
 def write(path: Path = BIBFILE, data_dir: Path = data.DATA_DIR) -> Path:
@@ -68,7 +79,7 @@ def write(path: Path = BIBFILE, data_dir: Path = data.DATA_DIR) -> Path:
 
 
 def table(kind: str | None = None, data_dir: Path = data.DATA_DIR):
-    """The bibliography as an HTML table (author, title, outlet, date, perspective, link), for a page."""
+    """The bibliography as an HTML table (author, title linked to the work, outlet, date, perspective)."""
     from html import escape
 
     from IPython.display import HTML
@@ -79,10 +90,14 @@ def table(kind: str | None = None, data_dir: Path = data.DATA_DIR):
             raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KIND_LABEL)}")
         sources = sources[sources["kind"] == kind]
     rows = []
-    for row in sources.sort_values(["date", "id"]).itertuples():
-        link = f'<a href="{escape(row.url)}">link</a>' if row.url else ""
-        cells = [row.id, row.author, row.title, row.outlet, row.date, row.perspective]
-        rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + f"<td>{link}</td></tr>")
-    head = "".join(f"<th>{h}</th>" for h in ["id", "author", "title", "outlet", "date", "perspective", "link"])
+    # Undated works (web pages, shown with the date they were read) come after the dated ones.
+    for row in sources.assign(order=sources["date"].replace("", "9999")).sort_values(["order", "id"]).itertuples():
+        title = escape(row.title)
+        if row.url:
+            title = f'<a href="{escape(row.url, quote=True)}">{title}</a>'
+        date = row.date or f"n.d. (accessed {row.accessed})"
+        cells = [escape(row.author), title, escape(row.outlet), escape(date), escape(row.perspective)]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ["Author", "Title", "Outlet", "Date", "Perspective"])
     body = "".join(rows)
     return HTML(f'<table class="kurils-bibliography"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')

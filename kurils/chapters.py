@@ -109,3 +109,82 @@ def date_problems(path: Path, events: pd.DataFrame, allowed: dict[str, dict[str,
                 f"under {Path(path).stem} in {ALLOWLIST.name} with a reason"
             )
     return problems
+
+
+# Glossary terms (glossary.md) and the words that mark a use of each in a chapter's prose. The first
+# use in each chapter links to the glossary ({term}`words <Term>`); `check-chapter` reports any that
+# does not, and `link_glossary` adds the links.
+GLOSSARY = {
+    "2+2 (foreign and defence ministers' consultations)": r"2\+2",
+    "Ainu": r"Ainu",
+    "Cape Nosappu": r"Cape Nosappu",
+    "Catherine Strait (Kunashiri Strait)": r"Catherine Strait|Kunashiri Strait",
+    "Eight-point cooperation plan (2016)": r"eight-point (?:cooperation |economic )?plan",
+    "Etorofu/Iturup": r"Etorofu/Iturup",
+    "Former residents": r"former (?:island )?residents",
+    "Greater Kuril Chain": r"Greater Kuril Chain",
+    "Habomai islets": r"Habomai islets",
+    "Hikiwake (a draw)": r"hikiwake",
+    "Hokkaido": r"Hokkaido",
+    "Irkutsk Statement (2001)": r"Irkutsk Statement",
+    "Joint economic activity": r"joint economic activit(?:y|ies)",
+    "Karafuto/Sakhalin": r"Karafuto/Sakhalin",
+    "Kunashiri/Kunashir": r"Kunashiri/Kunashir",
+    "Kuril Islands (Chishima)": r"Kuril Islands",
+    "Lesser Kuril Chain": r"Lesser Kuril Chain",
+    "Nemuro": r"Nemuro(?![ -](?:Strait|Peninsula|Subprefect))",
+    "Nemuro Strait": r"Nemuro Strait",
+    "Northern Territories": r"Northern Territories",
+    "Peace treaty": r"peace treaty",
+    "Portsmouth, Treaty of (1905)": r"Treaty of Portsmouth",
+    "Saint Petersburg, Treaty of (1875)": r"Treaty of Saint Petersburg",
+    "San Francisco Peace Treaty (1951)": r"San Francisco Peace Treaty|Treaty of San Francisco",
+    "Shikotan": r"Shikotan",
+    "Shimoda, Treaty of (1855)": r"Treaty of Shimoda",
+    "Southern Kurils": r"Southern Kurils",
+    "Soviet–Japanese Joint Declaration (1956)": r"(?:Soviet–Japanese )?Joint Declaration",
+    "Tokyo Declaration (1993)": r"Tokyo Declaration",
+    "Two plus alpha": r"two plus alpha",
+    "Uruppu/Urup": r"Uruppu/Urup",
+    "Visa-free exchanges": r"visa-free (?:exchanges?|visits?)",
+    "Vries Strait": r"Vries Strait",
+    "Yalta Agreement (1945)": r"Yalta Agreement",
+}
+# Spans where a link cannot go or would change a quotation: front matter, code, directives' fences and
+# options, headings, roles and literals, Markdown links, and text in double quotes.
+_NO_LINK = re.compile(
+    r"\A---\n.*?\n---\n|```.*?```|^:{3,}[^\n]*$|^#[^\n]*$|^:[\w-]+:[^\n]*$|\{[\w:-]+\}`[^`]*`|`[^`]*`|\[[^\]]*\]\([^)]*\)"
+    r"|\"[^\"\n]*\"|“[^”\n]*”",
+    flags=re.S | re.M,
+)
+
+
+def _first_uses(text: str) -> dict[str, re.Match]:
+    """Each glossary term's first use in linkable prose, or its existing {term} link if that comes first."""
+    blocked = [m.span() for m in _NO_LINK.finditer(text)]
+    found = {}
+    for term, pattern in GLOSSARY.items():
+        for match in re.finditer(rf"(?<![\w/-])(?:{pattern})(?![\w/])", text, flags=re.I):
+            inside = next((span for span in blocked if span[0] <= match.start() < span[1]), None)
+            if inside is None:
+                found[term] = match
+                break
+            if re.match(r"\{term\}`[^`]*<" + re.escape(term) + ">`", text[inside[0] : inside[1]]):
+                break  # already linked at an earlier use
+    return found
+
+
+def unlinked_glossary(path: Path) -> list[str]:
+    """Glossary terms used in the chapter whose first use is not a link to the glossary."""
+    text = Path(path).read_text(encoding="utf-8")
+    return [f"{m.group(0)!r} (first use of the glossary term {t!r}) is not linked" for t, m in _first_uses(text).items()]
+
+
+def link_glossary(path: Path) -> int:
+    """Link the first use of each glossary term in the chapter; return how many links were added."""
+    text = Path(path).read_text(encoding="utf-8")
+    uses = sorted(_first_uses(text).items(), key=lambda item: item[1].start(), reverse=True)
+    for term, match in uses:
+        text = text[: match.start()] + f"{{term}}`{match.group(0)} <{term}>`" + text[match.end() :]
+    Path(path).write_text(text, encoding="utf-8")
+    return len(uses)

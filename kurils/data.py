@@ -106,6 +106,8 @@ def _row_checks(name: str, row: dict) -> list[str]:
             problems.append(f"date {row['date']!r} does not have the precision {row['date_precision']!r}")
     if name == "proposals" and (row.get("etorofu") == "split") != (row.get("etorofu_japan_share") is not None):
         problems.append("etorofu_japan_share is given exactly when etorofu is 'split'")
+    if name == "sources" and not row.get("date") and not row.get("accessed"):
+        problems.append("an undated source needs 'accessed' (when it was read)")
     if name == "positions":
         japan = set((row.get("requires_japan") or "").split(";")) - {""}
         russia = set((row.get("requires_russia") or "").split(";")) - {""}

@@ -25,18 +25,33 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 
 def source_titles(ids: set[str]) -> dict[str, dict]:
-    """Title, outlet and date of each source in ``ids`` (only those, to keep the page small)."""
+    """Title, outlet, date and address of each source in ``ids`` (only those, to keep the page small).
+
+    An undated web page's date reads "n.d., accessed YEAR": the year it was read is never shown as the
+    date of the work."""
     sources = data.load("sources")
     chosen = sources[sources["id"].isin(ids)]
-    rows = records(chosen, ["id", "title", "outlet", "date"])
-    return {row["id"]: {"title": row["title"], "outlet": row["outlet"], "date": row["date"]} for row in rows}
+    rows = records(chosen, ["id", "title", "outlet", "date", "accessed", "url"])
+    return {
+        row["id"]: {
+            "title": row["title"],
+            "outlet": row["outlet"],
+            "date": row["date"] or f"n.d., accessed {row['accessed']}",
+            "url": row["url"],
+        }
+        for row in rows
+    }
 
 
 def cite(ids: list[str], sources: dict[str, dict]) -> str:
-    """HTML list of sources as 'Title (Outlet, date)'."""
-    rows = [sources[i] for i in ids]
-    items = "".join(f"<li>{escape(s['title'])} ({escape(s['outlet'])}, {escape(s['date'])})</li>" for s in rows)
-    return f"<ul>{items}</ul>"
+    """HTML list of sources as 'Title (Outlet, date)', the title linked to the work."""
+    items = []
+    for s in (sources[i] for i in ids):
+        title = escape(s["title"])
+        if s.get("url"):
+            title = f'<a href="{escape(s["url"], quote=True)}">{title}</a>'
+        items.append(f"<li>{title} ({escape(s['outlet'])}, {escape(s['date'])})</li>")
+    return f"<ul>{''.join(items)}</ul>"
 
 
 def known(kind: str, value: object, choices) -> str:

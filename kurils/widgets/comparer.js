@@ -18,13 +18,14 @@ function highlight(text, words) {
 function render({ model, el }) {
   const excerpts = model.get("excerpts");
   const documents = model.get("documents");
+  const labels = model.get("topic_labels") ?? {};
   const options = documents.map((d) => `<option value="${esc(d.id)}">${esc(d.title)} (${esc(d.date)})</option>`).join("");
   el.classList.add("kurils-w", "kurils-compare");
   el.innerHTML = `
     <div class="controls" role="group" aria-label="Choose two documents and a topic">
       <label>Left <select class="left">${options}</select></label>
       <label>Right <select class="right">${options}</select></label>
-      <label>Topic <select class="topic">${model.get("topics").map((t) => `<option>${esc(t)}</option>`).join("")}</select></label>
+      <label>Topic <select class="topic">${model.get("topics").map((t) => `<option value="${esc(t)}">${esc(labels[t] ?? t)}</option>`).join("")}</select></label>
     </div>
     <div class="columns" aria-live="polite"></div>`;
   const boxes = ["left", "right", "topic"].map((k) => el.querySelector(`select.${k}`));
@@ -42,7 +43,7 @@ function render({ model, el }) {
       ? found.map((e) => `<blockquote>${highlight(e.text, e.marked_words)}</blockquote>
           <p class="meta">— ${esc(e.speaker)}, ${esc(e.date)}</p>
           <p><b>Marked words:</b> ${esc(e.note)}</p>`).join("")
-      : `<p class="empty-note">No excerpt from ${esc(doc.title)} on ${esc(topic)}.</p>`;
+      : `<p class="empty-note">No excerpt from ${esc(doc.title)} on ${esc(labels[topic] ?? topic)}.</p>`;
     return `<section class="column" aria-label="${esc(doc.title)}"><h4>${esc(doc.title)}</h4>
       <p class="meta">${esc(doc.outlet)}, ${esc(doc.date)}</p>${body}</section>`;
   }

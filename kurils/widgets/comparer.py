@@ -12,7 +12,7 @@ from pathlib import Path
 
 import traitlets
 
-from kurils import data
+from kurils import data, display
 from kurils.widgets._common import DataWidget, known, records, source_titles
 
 #: The five source documents of the course, in date order.
@@ -52,6 +52,7 @@ class SourceComparer(DataWidget):
     excerpts = traitlets.List().tag(sync=True)
     documents = traitlets.List().tag(sync=True)
     topics = traitlets.List().tag(sync=True)
+    topic_labels = traitlets.Dict().tag(sync=True)
 
     left = traitlets.Unicode().tag(sync=True)
     right = traitlets.Unicode().tag(sync=True)
@@ -64,6 +65,7 @@ class SourceComparer(DataWidget):
             excerpts=_excerpts(),
             documents=[{"id": d, **titles[d]} for d in DOCUMENTS],
             topics=field["enum"],
+            topic_labels={t: display.value(t) for t in field["enum"]},
         )
         self.left, self.right, self.topic = left, right, topic
 
@@ -89,7 +91,7 @@ class SourceComparer(DataWidget):
     def _column(self, document: str) -> str:
         found = self.side(document)
         if not found:
-            return f'<p class="empty-note">No excerpt from {escape(self.title(document))} on {escape(self.topic)}.</p>'
+            return f'<p class="empty-note">No excerpt from {escape(self.title(document))} on {escape(display.value(self.topic))}.</p>'
         return "".join(
             f"<blockquote>{highlight(e['text'], e['marked_words'])}</blockquote>"
             f"<p>— {escape(e['speaker'])}, {escape(e['date'])}</p><p><b>Marked words:</b> {escape(e['note'])}</p>"
@@ -101,6 +103,6 @@ class SourceComparer(DataWidget):
         head = "".join(f"<th>{escape(self.title(d))}</th>" for d in (self.left, self.right))
         cells = "".join(f"<td>{self._column(d)}</td>" for d in (self.left, self.right))
         return (
-            f"<table><caption>Two readings on {escape(self.topic)}</caption>"
+            f"<table><caption>Two readings on {escape(display.value(self.topic))}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody><tr>{cells}</tr></tbody></table>"
         )

@@ -175,7 +175,7 @@ function render({ model, el }) {
         : "";
       return;
     }
-    const cited = e.sources.map((id) => sources[id] ? `<li>${esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
+    const cited = e.sources.map((id) => sources[id] ? `<li>${sources[id].url ? `<a href="${esc(sources[id].url)}">${esc(sources[id].title)}</a>` : esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
     details.innerHTML = `
       <h4>${esc(e.title)}</h4>
       <p class="meta">${esc(e.date)}${e.place ? " · " + esc(e.place) : ""} · ${esc(e.category)} · ${esc(e.actors.join(", "))}</p>
