@@ -135,7 +135,7 @@ GLOSSARY = {
     "Nemuro": r"Nemuro(?![ -](?:Strait|Peninsula|Subprefect))",
     "Nemuro Strait": r"Nemuro Strait",
     "Northern Territories": r"Northern Territories",
-    "Peace treaty": r"peace treaty",
+    "Peace treaty": r"(?<!Francisco )peace treaty",
     "Portsmouth, Treaty of (1905)": r"Treaty of Portsmouth",
     "Saint Petersburg, Treaty of (1875)": r"Treaty of Saint Petersburg",
     "San Francisco Peace Treaty (1951)": r"San Francisco Peace Treaty|Treaty of San Francisco",
@@ -150,26 +150,32 @@ GLOSSARY = {
     "Vries Strait": r"Vries Strait",
     "Yalta Agreement (1945)": r"Yalta Agreement",
 }
-# Spans where a link cannot go or would change a quotation: front matter, code, directives' fences and
-# options, headings, roles and literals, Markdown links, and text in double quotes.
+# Spans where a link cannot go or would change a quotation: front matter, code cells, fences and
+# directives' options (their content is prose), headings, roles and literals, Markdown links, and text
+# in double quotes.
 _NO_LINK = re.compile(
-    r"\A---\n.*?\n---\n|```.*?```|^:{3,}[^\n]*$|^#[^\n]*$|^:[\w-]+:[^\n]*$|\{[\w:-]+\}`[^`]*`|`[^`]*`|\[[^\]]*\]\([^)]*\)"
+    r"\A---\n.*?\n---\n|```\{code-cell\}.*?```|^```[^\n]*$|^:{3,}[^\n]*$|^#[^\n]*$|^:[\w-]+:[^\n]*$"
+    r"|\{[\w:-]+\}`[^`\n]*`|`[^`\n]*`|\[[^\]\n]*\]\([^)\n]*\)"
     r"|\"[^\"\n]*\"|“[^”\n]*”",
     flags=re.S | re.M,
 )
 
 
 def _first_uses(text: str) -> dict[str, re.Match]:
-    """Each glossary term's first use in linkable prose, or its existing {term} link if that comes first."""
+    """Each glossary term's first linkable use, unless a {term} link to it comes first.
+
+    Longer terms are looked for first, and a use inside another term's use or link does not count
+    ("peace treaty" inside "San Francisco Peace Treaty")."""
     blocked = [m.span() for m in _NO_LINK.finditer(text)]
     found = {}
-    for term, pattern in GLOSSARY.items():
-        for match in re.finditer(rf"(?<![\w/-])(?:{pattern})(?![\w/])", text, flags=re.I):
+    for term in sorted(GLOSSARY, key=lambda t: -len(GLOSSARY[t])):
+        for match in re.finditer(rf"(?<![\w/-])(?:{GLOSSARY[term]})(?![\w/])", text, flags=re.I):
             inside = next((span for span in blocked if span[0] <= match.start() < span[1]), None)
             if inside is None:
                 found[term] = match
+                blocked.append(match.span())
                 break
-            if re.match(r"\{term\}`[^`]*<" + re.escape(term) + ">`", text[inside[0] : inside[1]]):
+            if re.fullmatch(r"\{term\}`[^`]*<" + re.escape(term) + ">`", text[inside[0] : inside[1]]):
                 break  # already linked at an earlier use
     return found
 
