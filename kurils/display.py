@@ -128,10 +128,11 @@ def citation(source_id: str, sources: pd.DataFrame | None = None) -> str:
 
 
 def citations(ids, sources: pd.DataFrame | None = None) -> str:
-    """Several short citations separated by semicolons; ``ids`` is a list or a ';'-separated string."""
+    """Several short citations separated by semicolons; ``ids`` is a list or a string of ids separated by
+    ';' or ','."""
     sources = _sources() if sources is None else sources
     if isinstance(ids, str):
-        ids = [i for i in ids.split(";") if i]
+        ids = [i for i in re.split(r"[;,]\s*", ids) if i]
     return "; ".join(citation(i, sources) for i in ids)
 
 

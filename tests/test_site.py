@@ -37,10 +37,17 @@ def test_every_citation_appears_in_its_pages_list_of_sources(built_site):
         assert missing == [], f"{page.name}: sources not listed: {missing}"
 
 
-def test_the_bibliography_page_lists_every_source_with_kind_and_perspective(built_site):
+def test_the_bibliography_page_lists_every_source_with_its_link_and_date(built_site):
+    from html import escape
+
     html = (built_site / "bibliography.html").read_text(encoding="utf-8")
     for row in data.load("sources").itertuples():
-        assert f"<td>{row.id}</td>" in html, row.id
+        title = escape(row.title, quote=False)
+        shown = f'<a href="{escape(row.url)}">{title}</a>' if row.url else title
+        assert shown in html, row.id
+        date = row.date or f"n.d. (accessed {row.accessed})"
+        assert f"<td>{escape(date)}</td>" in html, row.id
+    assert "<td>2026</td>" not in html, "a work is dated by the year it was read"
 
 
 def test_the_site_offers_each_exercise_notebook_for_download(built_site):
