@@ -183,7 +183,8 @@ def _first_uses(text: str) -> dict[str, re.Match]:
 def unlinked_glossary(path: Path) -> list[str]:
     """Glossary terms used in the chapter whose first use is not a link to the glossary."""
     text = Path(path).read_text(encoding="utf-8")
-    return [f"{m.group(0)!r} (first use of the glossary term {t!r}) is not linked" for t, m in _first_uses(text).items()]
+    uses = _first_uses(text).items()
+    return [f"{m.group(0)!r} (first use of the glossary term {t!r}) is not linked" for t, m in uses]
 
 
 def link_glossary(path: Path) -> int:

@@ -98,7 +98,8 @@ def test_the_placeholder_check_catches_stale_text():
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_a_chapter_page_shows_no_code_unless_the_reader_opens_it(built_site, chapter):
     soup = _soup(built_site / "chapters" / f"{chapter.stem}.html")
-    shown = [cell for cell in soup.select("div.cell") if cell.select_one(".cell_input") and not cell.select_one("details")]
+    cells = soup.select("div.cell")
+    shown = [cell for cell in cells if cell.select_one(".cell_input") and not cell.select_one("details")]
     assert shown == [], f"{chapter.stem}: {len(shown)} code cells shown without a 'Show the code' toggle"
     for toggle in soup.select("div.cell details"):
         assert "Show the code" in toggle.get_text(), chapter.stem
@@ -109,7 +110,8 @@ def test_a_chapter_page_shows_no_ids_slugs_or_column_names(built_site, chapter):
     soup = _soup(built_site / "chapters" / f"{chapter.stem}.html")
     for header in soup.select("article table th"):
         text = header.get_text(" ").strip()
-        assert "_" not in text and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)+", text), f"{chapter.stem}: header {text!r}"
+        slug = re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)+", text)
+        assert "_" not in text and not slug, f"{chapter.stem}: header {text!r}"
     text = _reader_text(soup)
     ids = [i for i in data.load("sources")["id"] if re.search(rf"(?<![\w/.-]){re.escape(i)}(?![\w/-])", text)]
     assert ids == [], f"{chapter.stem} shows source ids {ids}"

@@ -42,7 +42,7 @@ def test_the_bibliography_page_lists_every_source_with_its_link_and_date(built_s
 
     html = (built_site / "bibliography.html").read_text(encoding="utf-8")
     for row in data.load("sources").itertuples():
-        title = escape(row.title, quote=False)
+        title = escape(row.title)
         shown = f'<a href="{escape(row.url)}">{title}</a>' if row.url else title
         assert shown in html, row.id
         date = row.date or f"n.d. (accessed {row.accessed})"

@@ -91,7 +91,8 @@ class SourceComparer(DataWidget):
     def _column(self, document: str) -> str:
         found = self.side(document)
         if not found:
-            return f'<p class="empty-note">No excerpt from {escape(self.title(document))} on {escape(display.value(self.topic))}.</p>'
+            topic = display.value(self.topic)
+            return f'<p class="empty-note">No excerpt from {escape(self.title(document))} on {escape(topic)}.</p>'
         return "".join(
             f"<blockquote>{highlight(e['text'], e['marked_words'])}</blockquote>"
             f"<p>— {escape(e['speaker'])}, {escape(e['date'])}</p><p><b>Marked words:</b> {escape(e['note'])}</p>"
