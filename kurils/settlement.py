@@ -116,6 +116,7 @@ def _settlement_rows() -> tuple[dict, ...]:
                 "located": row["located"],
                 "x": x,
                 "y": y,
+                "along": round(t, 5),  # position along the axis, 0 (south-west) to 1 (north-east)
                 # Japan's share of the area at which the line passes through the settlement:
                 # it is on Japan's side exactly when Japan's share is larger.
                 "split_at": round(share_before(min(max(t, 0.0), 1.0)), 5),
