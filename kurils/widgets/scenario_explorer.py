@@ -3,9 +3,11 @@
 Start from a proposal in ``data.load("proposals")`` or assign each island yourself; the
 widget shows the area and present population to each side, colours the map, names the
 proposal the choice matches and checks it against each side's stated positions
-(``data.load("positions")``). The map is IslandMap's SVG; ``scenario_explorer.js`` does
-the sums in the browser, so the explorer works on the static site with no kernel. The
-same sums in Python (:meth:`ScenarioExplorer.summary`) give the static table for print.
+(``data.load("positions")``). The map is IslandMap's SVG, with the settlements of
+Etorofu/Iturup as dots. The sums come from :func:`kurils.settlement.outcome`, the function
+chapter 11's tables use (:meth:`ScenarioExplorer.summary`, and the static table for print);
+``scenario_explorer.js`` repeats them in the browser, so the explorer works on the static
+site with no kernel, and ``tests/test_settlement.py`` checks that both give the same numbers.
 """
 
 from __future__ import annotations
