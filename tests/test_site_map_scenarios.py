@@ -182,7 +182,12 @@ def test_each_control_of_the_explorer_changes_the_view(server, browser):
     slider.fill("25")
     assert "25% to Japan" in widget.locator("output").inner_text()
     assert "Etorofu/Iturup (25% of its area)" in widget.locator("tr.row-japan").inner_text()
-    assert "residents are not divided" in widget.locator(".result").inner_text()
+    note = widget.locator(".result .note").inner_text()
+    assert "in proportion to the people of the settlements on each side of the line" in note
+    assert widget.locator("svg circle.settlement").count() == len(data.load("settlements"))
+    slider.fill("60")  # a line north-east of Kurilsk: most settlements on Japan's side
+    assert "0 are counted for Japan" not in widget.locator(".result .note").inner_text()
+    assert "Kurilsk" in widget.locator(".result .note").inner_text()
     # Clicking an island on the map moves it to the next side.
     before = widget.locator('path.island[data-id="habomai"]').get_attribute("class")
     widget.locator('path.island[data-id="shikotan"]').click()  # Shikotan is larger and easier to hit

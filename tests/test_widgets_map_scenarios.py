@@ -179,8 +179,14 @@ def test_a_split_etorofu_divides_its_area_by_the_share():
     areas = _areas()
     sides = explorer.summary()["sides"]
     assert sides["japan"]["area_km2"] == pytest.approx(0.25 * areas["etorofu"])
-    assert sides["japan"]["residents"] == 0  # residents of a split island are not divided
-    assert explorer.summary()["split"]["island"] == "Etorofu/Iturup"
+    split = explorer.summary()["split"]
+    assert split["island"] == "Etorofu/Iturup"
+    # Residents are placed by their settlements: none lies in the south-western quarter, so none go to Japan.
+    assert sides["japan"]["residents"] == split["japan"] == 0
+    assert sides["russia"]["residents"] == sum(
+        data.load("islands").set_index("id").loc[["etorofu", "kunashiri", "shikotan", "habomai"], "pop_now"]
+    )
+    assert "0 are counted for Japan" in explorer._repr_mimebundle_()["text/html"]
     assert explorer.split_offsets[0] == 0 and explorer.split_offsets[-1] == 1
     assert explorer.split_offsets == sorted(explorer.split_offsets)
     assert "split, 25% to Japan" in explorer._repr_mimebundle_()["image/svg+xml"]

@@ -15,7 +15,17 @@ function matches(model, assignment, share) {
   });
 }
 
-function summary(model) {
+// Residents of a split Etorofu/Iturup, divided as kurils.settlement.divide_residents does: in
+// proportion to the people of the settlements on each side of the line (split_at < share: Japan's).
+function divideResidents(settlements, total, share) {
+  const counted = settlements.reduce((t, s) => t + s.population, 0);
+  const japanSide = settlements.filter((s) => s.split_at < share);
+  const fraction = counted ? japanSide.reduce((t, s) => t + s.population, 0) / counted : share;
+  const japan = Math.floor(total * fraction + 0.5);
+  return { japan, russia: total - japan, placed: japanSide.map((s) => s.name) };
+}
+
+export function summary(model) {
   const islands = model.get("islands");
   const assignment = model.get("assignment");
   const share = model.get("etorofu_share");
@@ -26,11 +36,13 @@ function summary(model) {
   for (const island of islands) {
     const side = assignment[island.id];
     if (side === "split") {
+      const people = divideResidents(model.get("settlements"), island.pop_now, share);
       for (const [key, part] of [["japan", share], ["russia", 1 - share]]) {
         rows[key].area += part * island.area_km2;
+        rows[key].residents += people[key];
         rows[key].islands.push(`${island.name} (${Math.round(100 * part)}% of its area)`);
       }
-      split = island;
+      split = { ...island, ...people };
     } else {
       rows[side].islands.push(island.name);
       rows[side].area += island.area_km2;
@@ -48,7 +60,7 @@ function summary(model) {
     ];
     return { ...p, met: crossed.length === 0, crossed };
   });
-  return { rows, split, positions, year: islands[0]?.year };
+  return { rows, split, positions, area, people, year: islands[0]?.year };
 }
 
 function render({ model, el }) {
@@ -151,8 +163,12 @@ function render({ model, el }) {
       return `<tr class="row-${side}"><th scope="row">${LABEL[side]}</th><td>${esc(r.islands.join(", "))}</td>
         <td>${num(r.area)} km²</td><td>${pct(r.areaShare)}</td><td>${num(r.residents)}</td><td>${pct(r.residentsShare)}</td></tr>`;
     }).join("");
+    const years = model.get("settlements").map((x) => x.year);
     const splitNote = s.split
-      ? `<p class="note">${esc(s.split.name)} is split; its ${num(s.split.pop_now)} residents are not divided between the sides (the data do not say where they live).</p>`
+      ? `<p class="note">${esc(s.split.name)} is split: of its ${num(s.split.pop_now)} residents, ${num(s.split.japan)} are counted
+          for Japan and ${num(s.split.russia)} for Russia, in proportion to the people of the settlements on each side of the line
+          (on Japan's side: ${esc(s.split.placed.join(", ") || "none of its settlements")}; the dots on the map).
+          Settlement figures are from ${Math.min(...years)}–${Math.max(...years)}, the island total from ${s.year}.</p>`
       : "";
     const found = matches(model, assignment, share);
     const match = found.length
@@ -173,7 +189,8 @@ function render({ model, el }) {
       <table><caption>Area and residents to each side (residents under Russian administration, ${s.year})</caption>
       <thead><tr><th scope="col">Side</th><th scope="col">Islands</th><th scope="col">Area</th>
       <th scope="col">Share of the four islands' area</th><th scope="col">Residents</th><th scope="col">Share of residents</th></tr></thead>
-      <tbody>${rows}</tbody></table>${splitNote}${match}
+      <tbody>${rows}<tr class="row-total"><th scope="row">Total</th><td>the four islands</td><td>${num(s.area)} km²</td>
+      <td>100%</td><td>${num(s.people)}</td><td>100%</td></tr></tbody></table>${splitNote}${match}
       <h4>Each side's stated positions</h4>
       <ul class="positions">${positions || "<li>No stated positions in the course's data.</li>"}</ul>`;
   }

@@ -3,14 +3,15 @@
 Start from a proposal in ``data.load("proposals")`` or assign each island yourself; the
 widget shows the area and present population to each side, colours the map, names the
 proposal the choice matches and checks it against each side's stated positions
-(``data.load("positions")``). The map is IslandMap's SVG; ``scenario_explorer.js`` does
-the sums in the browser, so the explorer works on the static site with no kernel. The
-same sums in Python (:meth:`ScenarioExplorer.summary`) give the static table for print.
+(``data.load("positions")``). The map is IslandMap's SVG, with the settlements of
+Etorofu/Iturup as dots. The sums come from :func:`kurils.settlement.outcome`, the function
+chapter 11's tables use (:meth:`ScenarioExplorer.summary`, and the static table for print);
+``scenario_explorer.js`` repeats them in the browser, so the explorer works on the static
+site with no kernel, and ``tests/test_settlement.py`` checks that both give the same numbers.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import uuid
@@ -19,11 +20,9 @@ from pathlib import Path
 
 import anywidget
 import traitlets
-from shapely.geometry import Polygon, shape
-from shapely.ops import unary_union
 
-from kurils import data, geography
-from kurils.widgets.island_map import _island_records, _Projection, _svg, pair
+from kurils import data, settlement
+from kurils.widgets.island_map import _island_records, _svg, pair
 
 SIDES = ("japan", "russia", "shared", "undecided")
 SPLIT = "split"  # Etorofu/Iturup only: divided, Japan's share in ``etorofu_share``
@@ -55,44 +54,11 @@ def _ids(value) -> list[str]:
     return [] if _blank(value) else [part for part in str(value).split(";") if part]
 
 
-@functools.lru_cache(maxsize=1)
 def _split_axis() -> tuple[tuple[float, float, float, float], list[float]]:
     """Etorofu/Iturup's south-west to north-east axis in map units, and for Japan's share
-    0, 0.05, ... 1 the point along it (0..1) that cuts off that share of the island's area."""
-    outlines = geography.load()
-    project = _Projection(outlines["bbox"])
-    feature = next(f for f in outlines["features"] if f["properties"]["id"] == SPLIT_ISLAND)
-    geometry = shape(feature["geometry"])
-    parts = geometry.geoms if hasattr(geometry, "geoms") else [geometry]
-    island = unary_union([Polygon([project(*p) for p in part.exterior.coords]) for part in parts])
-    x0, y0, x1, y1 = island.bounds
-    axis = (x0, y1, x1, y0)  # from the south-west corner to the north-east corner
-    dx, dy = x1 - x0, y0 - y1
-
-    def share_before(t: float) -> float:
-        # Half-plane of points whose projection on the axis is below t, as a big polygon.
-        px, py = x0 + t * dx, y1 + t * dy
-        nx, ny = -dy, dx  # along the cut
-        far = 10.0
-        back = (px - far * dx, py - far * dy)
-        cut = Polygon(
-            [
-                (px + far * nx, py + far * ny),
-                (px - far * nx, py - far * ny),
-                (back[0] - far * nx, back[1] - far * ny),
-                (back[0] + far * nx, back[1] + far * ny),
-            ]
-        )
-        return island.intersection(cut).area / island.area
-
-    offsets = []
-    for step in range(21):
-        share, low, high = step / 20, 0.0, 1.0
-        for _ in range(25):
-            middle = (low + high) / 2
-            low, high = (middle, high) if share_before(middle) < share else (low, middle)
-        offsets.append(round((low + high) / 2, 4))
-    return tuple(round(v, 1) for v in axis), offsets
+    0, 0.05, ... 1 the point along it (0..1) that cuts off that share of the island's area
+    (both from :mod:`kurils.settlement`, which places the residents by the same line)."""
+    return tuple(round(v, 1) for v in settlement.axis()), [settlement.cut_at(step / 20) for step in range(21)]
 
 
 def _records(name: str) -> list[dict]:
@@ -154,6 +120,8 @@ class ScenarioExplorer(anywidget.AnyWidget):
     positions = traitlets.List().tag(sync=True)
     #: Where the split line crosses Etorofu/Iturup for Japan's share 0, 0.05, ... 1 (see ``_split_axis``).
     split_offsets = traitlets.List().tag(sync=True)
+    #: Etorofu/Iturup's settlements: population and ``split_at`` (see :func:`kurils.settlement.settlements`).
+    settlements = traitlets.List().tag(sync=True)
     gradient = traitlets.Unicode().tag(sync=True)
     proposal = traitlets.Unicode("").tag(sync=True)
     assignment = traitlets.Dict().tag(sync=True)
@@ -174,13 +142,17 @@ class ScenarioExplorer(anywidget.AnyWidget):
         ]
         axis, offsets = _split_axis()
         gradient = f"kurils-split-{uuid.uuid4().hex[:8]}"
-        svg = _explorer_svg(_svg(records), gradient, axis)
+        svg = _explorer_svg(_svg(records), gradient, axis, settlement.settlements())
         super().__init__(
             svg=svg,
             islands=islands,
             proposals=_proposal_records(titles),
             positions=_position_records(titles),
             split_offsets=offsets,
+            settlements=[
+                {k: row[k] for k in ("id", "name", "population", "year", "split_at", "located")}
+                for row in settlement.settlements()
+            ],
             gradient=gradient,
             assignment={row["id"]: "undecided" for row in islands},
             **kwargs,
@@ -268,34 +240,37 @@ class ScenarioExplorer(anywidget.AnyWidget):
         return found
 
     def summary(self) -> dict:
-        """Area and present residents to each side, with shares of the four islands' totals,
-        and each position with ``met`` and the islands that cross it."""
-        area_total = sum(i["area_km2"] for i in self.islands)
-        people_total = sum(i["pop_now"] for i in self.islands)
-        rows = {side: {"islands": [], "area_km2": 0.0, "residents": 0} for side in SIDES}
-        split = None
-        for island in self.islands:
-            side = self.assignment[island["id"]]
-            if side == SPLIT:
-                share = self.etorofu_share
-                rows["japan"]["area_km2"] += share * island["area_km2"]
-                rows["russia"]["area_km2"] += (1 - share) * island["area_km2"]
-                for key, part in (("japan", share), ("russia", 1 - share)):
-                    rows[key]["islands"].append(f"{island['name']} ({part:.0%} of its area)")
-                split = {"island": island["name"], "residents": island["pop_now"]}
-            else:
-                rows[side]["islands"].append(island["name"])
-                rows[side]["area_km2"] += island["area_km2"]
-                rows[side]["residents"] += island["pop_now"]
-        for row in rows.values():
-            row["area_share"] = row["area_km2"] / area_total
-            row["residents_share"] = row["residents"] / people_total if people_total else 0.0
+        """Area and present residents to each side, with shares of the four islands' totals
+        (from :func:`kurils.settlement.outcome`, the function chapter 11's tables use), and each
+        position with ``met`` and the islands that cross it."""
+        result = settlement.outcome(assignment=self.assignment, etorofu_share=self.etorofu_share)
+        names = {i["id"]: i["name"] for i in self.islands}
+        rows = {}
+        for side, row in result["sides"].items():
+            labels = []
+            for island in row["islands"]:
+                if self.assignment[island] == SPLIT:
+                    part = self.etorofu_share if side == "japan" else 1 - self.etorofu_share
+                    labels.append(f"{names[island]} ({part:.0%} of its area)")
+                else:
+                    labels.append(names[island])
+            rows[side] = {**row, "islands": labels}
+        split = result["split"]
+        if split:
+            split = {**split, "island": names[split["island"]]}
         positions = []
         for p in self.positions:
             crossed = [i for i in p["requires_japan"] if self.assignment[i] != "japan"]
             crossed += [i for i in p["requires_russia"] if self.assignment[i] != "russia"]
             positions.append({**p, "met": not crossed, "crossed": crossed})
-        return {"sides": rows, "split": split, "matches": self.matches(), "positions": positions}
+        return {
+            "sides": rows,
+            "area_km2": result["area_km2"],
+            "residents": result["residents"],
+            "split": split,
+            "matches": self.matches(),
+            "positions": positions,
+        }
 
     # --- print ----------------------------------------------------------------------------------
 
@@ -345,10 +320,14 @@ class ScenarioExplorer(anywidget.AnyWidget):
             for side, row in result["sides"].items()
             if row["islands"]
         )
+        cells += (
+            f"<tr><th scope='row'>Total</th><td>the four islands</td><td>{result['area_km2']:,.0f} km²</td>"
+            f"<td>100%</td><td>{result['residents']:,}</td><td>100%</td></tr>"
+        )
         note = ""
         if result["split"]:
             split = result["split"]
-            note = f"<p>{escape(split['island'])} is split; its {split['residents']:,} residents are not divided.</p>"
+            note = f"<p>{escape(split_note(split))}</p>"
         items = "".join(
             f"<li><strong>{_status(p)}</strong>: {escape(p['stated_by'])} ({p['date'][:4]}): "
             f"{escape(p['statement'])}"
@@ -365,6 +344,19 @@ class ScenarioExplorer(anywidget.AnyWidget):
         )
 
 
+def split_note(split: dict) -> str:
+    """The sentence under the table that says how a split island's residents were divided."""
+    places = {row["id"]: row for row in settlement.settlements()}
+    placed = ", ".join(places[i]["name"] for i in split["settlements_japan"]) or "none of its settlements"
+    years = sorted({row["year"] for row in places.values()})
+    return (
+        f"{split['island']} is split: of its {split['residents']:,} residents, {split['japan']:,} are counted for"
+        f" Japan and {split['russia']:,} for Russia, in proportion to the people of the settlements on each side of"
+        f" the line (on Japan's side: {placed}; the dots on the map). Settlement figures are from"
+        f" {years[0]}–{years[-1]}, the island total from {split['year']}."
+    )
+
+
 def _status(position: dict) -> str:
     """Met / Crossed, or, for a position that asks nothing of the islands, no island requirement."""
     if not position["requires_japan"] and not position["requires_russia"]:
@@ -372,7 +364,7 @@ def _status(position: dict) -> str:
     return "Met" if position["met"] else "Crossed"
 
 
-def _explorer_svg(svg: str, gradient: str, axis: tuple[float, float, float, float]) -> str:
+def _explorer_svg(svg: str, gradient: str, axis: tuple[float, float, float, float], places: list[dict]) -> str:
     """IslandMap's SVG with side fills, hatching patterns and the gradient that draws a split."""
     x1, y1, x2, y2 = axis
     split = (
@@ -380,6 +372,16 @@ def _explorer_svg(svg: str, gradient: str, axis: tuple[float, float, float, floa
         '<stop class="japan-stop" offset="0.5" stop-color="#E69F00"/>'
         '<stop class="russia-stop" offset="0.5" stop-color="#56B4E9"/></linearGradient>'
     )
-    style = f"{SIDE_CSS}.kurils-map .island.side-split{{fill:url(#{gradient})}}"
+    style = (
+        f"{SIDE_CSS}.kurils-map .island.side-split{{fill:url(#{gradient})}}"
+        ".kurils-map .settlement{fill:#111;stroke:#fff;stroke-width:1}"
+    )
     svg = svg.replace("<defs><style>", f"<defs>{PATTERNS}{split}<style>{style}", 1)
+    dots = "".join(
+        f'<circle class="settlement" cx="{p["x"]}" cy="{p["y"]}" r="{2 + min(p["population"], 3000) ** 0.5 / 12:.1f}">'
+        f"<title>{escape(p['name'])}: {p['population']:,} residents ({p['year']})</title></circle>"
+        for p in places
+    )
+    layer = f'<g class="settlements" aria-label="Settlements of Etorofu/Iturup">{dots}</g>'
+    svg = svg.replace("</svg>", layer + "</svg>")
     return svg.replace('class="kurils-map"', 'class="kurils-map kurils-scenario-map"', 1)
