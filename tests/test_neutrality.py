@@ -14,6 +14,8 @@ from kurils import data, neutrality
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
+#: The other pages written in the course's voice.
+PAGES = [ROOT / name for name in ("intro.md", "names.md", "glossary.md", "how-to-use.md", "teachers.md")]
 QUIZZES = sorted((ROOT / "chapters" / "quizzes").glob("*.json"))
 
 
@@ -33,7 +35,7 @@ def test_the_data_sets_free_text_uses_no_loaded_word(terms):
     assert not findings, _report(findings)
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", CHAPTERS + PAGES, ids=lambda p: p.stem)
 def test_the_narration_of_each_chapter_uses_no_loaded_word(chapter, terms):
     findings = neutrality.chapter_findings(chapter, terms)
     assert not findings, _report(findings)
