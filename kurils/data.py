@@ -45,6 +45,7 @@ DATASETS = (
     "source_errors",
     "proposals",
     "positions",
+    "loaded_terms",
 )
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
