@@ -35,7 +35,7 @@ def _data_dir() -> Path:
 
 
 DATA_DIR = _data_dir()
-DATASETS = ("sources", "islands", "events", "meetings", "excerpts", "source_errors", "proposals", "positions")
+DATASETS = ("sources", "islands", "events", "meetings", "excerpts", "source_errors", "proposals", "positions", "places")
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
