@@ -311,10 +311,11 @@ def locator_map(places: pd.DataFrame | None = None, islands: pd.DataFrame | None
             "simplified to about 300 m; the straits are labelled, not drawn as borders."
         ),
         alt=(
-            "Map of eastern Hokkaido and the four islands. From the Nemuro Peninsula and Cape Nosappu, the "
-            "Habomai islets run north-east towards Shikotan. Kunashiri/Kunashir lies across the Nemuro Strait "
-            "from the Notsuke and Shiretoko peninsulas; Etorofu/Iturup lies beyond the Catherine Strait, and the "
-            "Vries Strait separates it from Uruppu/Urup. A scale bar shows 50 km."
+            "Map of eastern Hokkaido and the islands off it, from south-west to north-east: "
+            + ", ".join(island_name(row) for _, row in isl.iterrows())
+            + ", then Uruppu/Urup. Marked on the map: "
+            + "; ".join(f"{p['name']} ({p['kind']})" for _, p in places.iterrows())
+            + ". A scale bar shows 50 km."
         ),
         sources=sources,
         dataset=["places", "islands", "region"],
