@@ -31,7 +31,7 @@ from kurils import data, geography  # noqa: E402
 INK = "#010203"
 #: Mid-tone data colours (at least 3:1 against white and against the dark theme's background).
 BLUE, ORANGE, GREEN, PURPLE, GREY, RED = "#3b82c4", "#c26a00", "#009e73", "#b05aa0", "#888888", "#d55e00"
-PALETTE = [BLUE, ORANGE, GREEN, PURPLE, GREY, RED]
+PALETTE = [BLUE, ORANGE, GREEN, PURPLE, RED, GREY]
 #: Marker shapes, so that no category depends on colour alone.
 MARKERS = ["o", "s", "D", "^", "v", "P"]
 #: Data sets a figure may name, with the words its source line uses for each.
@@ -156,7 +156,6 @@ def _svg(fig, alt: str) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = svg.replace(INK, "currentColor").replace(INK.upper(), "currentColor")
     svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r'\1 width="100%" style="height:auto"', svg, count=1)
-    svg = re.sub(r"font-family:[^;\"]*", "font-family:inherit", svg)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(alt, quote=True)}" ', 1)
     return re.sub(r"(<svg[^>]*>)", rf"\1<title>{escape(alt)}</title>", svg, count=1)
 
@@ -190,6 +189,15 @@ def island_name(row) -> str:
     if row["name_ja_en"] == row["name_ru_en"]:
         return f"{row['name_ja_en']} islets" if row.name == "habomai" else row["name_ja_en"]
     return f"{row['name_ja_en']}/{row['name_ru_en']}"
+
+
+def _category_styles(categories: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """A colour and a marker for each event category; "other" is always grey."""
+    named = [c for c in categories if c != "other"]
+    styles = {c: (PALETTE[i % 5], MARKERS[i % len(MARKERS)]) for i, c in enumerate(named)}
+    if "other" in categories:
+        styles["other"] = (GREY, MARKERS[-1])
+    return styles
 
 
 def _year(date: str) -> int:
@@ -250,12 +258,12 @@ def _map_axes(frame: tuple[float, float, float, float], height: float):
 
 #: Where each place's label goes (lon, lat, alignment); a thin leader joins it to the place.
 PLACE_LABELS = {
-    "cape-nosappu": (145.98, 43.12, "left"),
-    "nemuro-peninsula": (145.15, 43.05, "center"),
+    "cape-nosappu": (146.0, 43.08, "left"),
+    "nemuro-peninsula": (145.3, 43.0, "center"),
     "notsuke-peninsula": (145.15, 43.62, "right"),
     "shiretoko-peninsula": (144.7, 44.38, "center"),
-    "nemuro-strait": (145.35, 44.98, "center"),
-    "goyomai-strait": (146.02, 43.3, "left"),
+    "nemuro-strait": (145.25, 45.2, "center"),
+    "goyomai-strait": (146.05, 43.26, "left"),
     "catherine-strait": (146.95, 44.22, "left"),
     "vries-strait": (149.05, 45.78, "right"),
 }
@@ -279,7 +287,7 @@ def locator_map(places: pd.DataFrame | None = None, islands: pd.DataFrame | None
     for island_id, row in isl.iterrows():
         x, y, ha = ISLAND_LABELS[island_id]
         ax.text(x, y, island_name(row), ha=ha, va="center", fontsize=11, fontweight="bold")
-    ax.text(144.75, 43.27, "Hokkaido", ha="center", va="center", fontsize=12, fontweight="bold")
+    ax.text(144.6, 43.3, "Hokkaido", ha="center", va="center", fontsize=12, fontweight="bold")
     ax.text(149.95, 45.35, "Uruppu/\nUrup", ha="center", va="center", fontsize=10)
     for _, place in places.iterrows():
         x, y, ha = PLACE_LABELS.get(place["id"], (place["lon"] + 0.08, place["lat"], "left"))
@@ -301,7 +309,7 @@ def locator_map(places: pd.DataFrame | None = None, islands: pd.DataFrame | None
             bbox={"boxstyle": "square,pad=0.1", "facecolor": "none", "edgecolor": "none"},
         )
     ax.text(144.5, 45.7, "Sea of Okhotsk", fontsize=10, style="italic", alpha=0.8)
-    ax.text(148.2, 43.5, "Pacific Ocean", fontsize=10, style="italic", alpha=0.8)
+    ax.text(148.4, 43.6, "Pacific Ocean", fontsize=10, style="italic", alpha=0.8)
     _scale_bar(ax, 148.6, 43.1)
     sources = _ids(places) + ["wikipedia-kuril-islands"]
     return figure(
@@ -410,11 +418,11 @@ def island_sizes(islands: pd.DataFrame | None = None) -> Figure:
     right.set_yticks(list(y), names)
     right.set_xlim(0, max(isl["pop_1945"].max(), isl["pop_now"].max()) * 1.45)
     for i, (then, now) in enumerate(zip(isl["pop_1945"], isl["pop_now"], strict=True)):
-        right.text(then + 150, i + offset, f"{then:,}", va="center", fontsize=9)
-        right.text(now + 150, i - offset, f"{now:,}" if now else "0 (border guards only)", va="center", fontsize=9)
-    right.legend(loc="lower right", bbox_to_anchor=(1.0, 0.98), fontsize=9.5)
+        right.text(then + 150, i + offset, f"{then:,}", va="center", fontsize=10.5)
+        right.text(now + 150, i - offset, f"{now:,}" if now else "0 (border guards only)", va="center", fontsize=10.5)
+    right.legend(loc="lower right", bbox_to_anchor=(1.0, 0.98), fontsize=10.5)
     for ax in (left, right):
-        ax.tick_params(axis="x", labelsize=9)
+        ax.tick_params(axis="x", labelsize=10.5)
     total = isl["area_km2"].sum()
     biggest = isl["area_km2"].idxmax()
     return figure(
@@ -494,7 +502,7 @@ def events_timeline(start: int, end: int, events: pd.DataFrame | None = None, ca
     """A vertical timeline of the events from ``start`` to ``end``: one dated line each, coloured by category."""
     chosen = _events(start, end, events)
     categories = list(dict.fromkeys(chosen["category"]))
-    styles = {c: (PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]) for i, c in enumerate(categories)}
+    styles = _category_styles(categories)
     titles = [textwrap.wrap(t, 34) for t in chosen["title"]]
     rows = [len(t) for t in titles]
     n = sum(rows)
@@ -551,18 +559,29 @@ def events_per_year(start: int, end: int, events: pd.DataFrame | None = None) ->
     """Chapter 5: how many recorded events fall in each year, stacked by category."""
     chosen = _events(start, end, events)
     counts = pd.crosstab(chosen["date"].map(_year), chosen["category"]).reindex(range(start, end + 1), fill_value=0)
-    counts = counts[counts.sum().sort_values(ascending=False).index]
-    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
+    order = [c for c in counts.sum().sort_values(ascending=False).index if c != "other"]
+    counts = counts[order + (["other"] if "other" in counts.columns else [])]
+    styles = _category_styles(counts.columns)
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.4))
     bottom = pd.Series(0, index=counts.index)
-    for i, category in enumerate(counts.columns):
+    for category in counts.columns:
+        colour = styles[category][0]
         ax.bar(
-            counts.index, counts[category], bottom=bottom, color=PALETTE[i % len(PALETTE)], label=category, width=0.8
+            counts.index,
+            counts[category],
+            bottom=bottom,
+            color=colour,
+            label=category,
+            width=0.8,
+            edgecolor=INK,
+            linewidth=0.4,
+            hatch="///" if colour == RED else None,  # red and orange differ in pattern too
         )
         bottom += counts[category]
     ax.set_ylabel("events")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.tick_params(axis="x", labelsize=9)
-    ax.legend(fontsize=9, ncol=2, loc="upper right")
+    ax.tick_params(axis="x", labelsize=10.5)
+    ax.legend(fontsize=10.5, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     busiest = counts.sum(axis=1)
     top = busiest.idxmax()
     return figure(
@@ -603,7 +622,7 @@ def meetings_per_year(meetings: pd.DataFrame | None = None) -> Figure:
     ax.set_ylabel("meetings")
     ax.set_ylim(0, bottom.max() + 2.6)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=9, loc="upper left", ncol=2)
+    ax.legend(fontsize=10.5, loc="upper left", ncol=2)
     return figure(
         fig,
         caption=(
@@ -637,7 +656,7 @@ def meetings_timeline(
     if unknown:
         raise ValueError(f"unknown event id(s) {', '.join(unknown)} (not in events.csv)")
     kinds = [k for k in FORMATS if k in set(met["format"])]
-    fig, ax = plt.subplots(figsize=(WIDTH, 2.6))
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.8, 3.0))
     for i, kind in enumerate(kinds):
         rows = met[met["format"] == kind]
         ax.plot(
@@ -652,12 +671,12 @@ def meetings_timeline(
     for event_id in marks:
         when = _when(marked.loc[event_id, "date"])
         ax.axvline(when, color=RED, linewidth=1.5, linestyle="--")
-        ax.text(when + 0.05, len(kinds) - 0.4, marked.loc[event_id, "title"], fontsize=9, va="bottom", wrap=True)
-    ax.set_yticks(range(len(kinds)), [FORMATS[k].replace(" of a ", "\nof a ") for k in reversed(kinds)], fontsize=9)
+        ax.text(when + 0.05, len(kinds) - 0.4, marked.loc[event_id, "title"], fontsize=10.5, va="bottom", wrap=True)
+    ax.set_yticks(range(len(kinds)), ["\n".join(textwrap.wrap(FORMATS[k], 22)) for k in reversed(kinds)])
     first, last = met["date"].map(_year).min(), met["date"].map(_year).max()
     ax.set_xlim(first, last + 1)
     ax.set_ylim(-0.6, len(kinds) + 0.3)
-    ax.set_xticks(range(first, last + 2))
+    ax.set_xticks(range(first, last + 2), [f"’{y % 100:02d}" if y > first else str(y) for y in range(first, last + 2)])
     ax.grid(axis="x", color=INK, alpha=0.15)
     marked_text = "; ".join(f"{_format_date(marked.loc[m, 'date'])}, {marked.loc[m, 'title']}" for m in marks)
     return figure(
@@ -701,7 +720,9 @@ def documents_and_events(documents: Iterable[str], start: int, end: int, events:
         width = 1 / 12 if len(parts) > 1 else 1
         bottom.barh(j, width, left=left, height=0.6, color=ORANGE)
     bottom.set_yticks(
-        range(len(ordered)), ["\n".join(textwrap.wrap(short_citation(sources.loc[d]), 24)) for d in ordered], fontsize=9
+        range(len(ordered)),
+        ["\n".join(textwrap.wrap(short_citation(sources.loc[d]), 24)) for d in ordered],
+        fontsize=10.5,
     )
     bottom.invert_yaxis()
     bottom.set_xlim(start, end + 1)
@@ -747,11 +768,11 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
         p = positions.loc[pid]
         side = p["side"]
         need = [i for i in str(p[f"requires_{side}"] or "").split(";") if i]
-        names = "all four islands" if len(need) == 4 else " and ".join(islands.loc[i, "name_ja_en"] for i in need)
+        names = "all four" if len(need) == 4 else ",\n".join(islands.loc[i, "name_ja_en"] for i in need)
         who = "Japan" if side == "japan" else "Russia"
-        return f"{who}, {str(p['date'])[:4]}:\n" + "\n".join(textwrap.wrap(f"{names} to {who}", 16))
+        return f"{who}\n{str(p['date'])[:4]}:\n{names}"
 
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.9 + 0.42 * len(checks)))
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.72, 1.4 + 0.56 * len(checks)))
     colours = {"met": GREEN, "not met": RED}
     for row, (_, formula) in enumerate(checks.iterrows()):
         for col, pid in enumerate(shown):
@@ -760,17 +781,17 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
             ax.text(
                 col + 0.47,
                 row + 0.45,
-                "✓ met" if value == "met" else "✗ not met",
+                "✓" if value == "met" else "✗",
                 ha="center",
                 va="center",
-                fontsize=9,
+                fontsize=10.5,
                 color="white",
             )
     ax.set_xlim(0, len(shown))
     ax.set_ylim(len(checks), 0)
-    ax.set_yticks([r + 0.45 for r in range(len(checks))], checks["formula"], fontsize=9)
+    ax.set_yticks([r + 0.45 for r in range(len(checks))], ["\n".join(textwrap.wrap(f, 30)) for f in checks["formula"]])
     ax.xaxis.tick_top()
-    ax.set_xticks([c + 0.47 for c in range(len(shown))], [label(p) for p in shown], fontsize=8.5)
+    ax.set_xticks([c + 0.47 for c in range(len(shown))], [label(p) for p in shown], fontsize=9.5)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -778,7 +799,8 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
     return figure(
         fig,
         caption=(
-            f"Each formula against each side's red lines that name islands (green: met; red: not met). "
+            "Each formula against each side's red lines that name islands: a column heads the side, the year "
+            "and the islands that side requires for itself (green: met; red: not met). "
             f"{len(words)} positions stated as conditions in words cannot be checked this way and are not shown."
         ),
         alt=(
