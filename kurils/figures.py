@@ -704,7 +704,7 @@ def documents_and_events(documents: Iterable[str], start: int, end: int, events:
     if unknown:
         raise ValueError(f"unknown source id(s) {', '.join(unknown)} (not in sources.csv)")
     fig, (top, bottom) = plt.subplots(
-        2, 1, figsize=(WIDTH, 4.2), sharex=True, gridspec_kw={"height_ratios": [1.2, 1.2], "hspace": 0.08}
+        2, 1, figsize=(WIDTH * 0.72, 4.6), sharex=True, gridspec_kw={"height_ratios": [1, 1.5], "hspace": 0.08}
     )
     # Events as a dot histogram by quarter: each dot one event.
     quarters = chosen["date"].map(lambda d: math.floor(_when(d) * 4) / 4)
