@@ -46,6 +46,7 @@ DATASETS = (
     "proposals",
     "positions",
     "loaded_terms",
+    "places",
 )
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -234,17 +235,3 @@ def island_id(name: str, data_dir: Path = DATA_DIR) -> str:
     close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise KeyError(f"unknown island {name!r}{hint} Known ids: {', '.join(islands['id'])}")
-
-
-def timeline(start: int, end: int, data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    """Events from ``start`` to ``end`` (years, inclusive) as a table for a chapter page.
-
-    Dates are shown as written in the data (day, month or year precision), with the
-    sources each event rests on.
-    """
-    events = load("events", data_dir)
-    years = events["date"].str.slice(0, 4).astype(int)
-    chosen = events[(years >= start) & (years <= end)].sort_values("date")
-    table = chosen[["date", "title", "place", "summary"]].copy()
-    table["sources"] = chosen["sources"].str.join(", ")
-    return table.reset_index(drop=True)

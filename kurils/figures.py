@@ -1,0 +1,816 @@
+"""Figures for chapter pages, drawn with matplotlib from the course's data at build time.
+
+Each chart function returns a :class:`Figure`: an inline SVG inside
+``<figure class="kurils-figure">`` with alt text, a caption and a "Source:" line that
+names the course data set and the works behind it, linked to their addresses in
+``data/sources.csv``. Text, axes and outlines are drawn in a sentinel colour that is
+replaced by ``currentColor``, so a figure follows the site's light or dark theme; data
+colours are mid-tones that read on both backgrounds.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import textwrap
+from collections.abc import Iterable
+from html import escape
+
+import matplotlib
+
+matplotlib.use("svg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+
+from kurils import data, geography  # noqa: E402
+
+#: Sentinel colours: replaced by the page's text colour (``currentColor``) in the SVG.
+INK = "#010203"
+#: Mid-tone data colours (at least 3:1 against white and against the dark theme's background).
+BLUE, ORANGE, GREEN, PURPLE, GREY, RED = "#3b82c4", "#c26a00", "#009e73", "#b05aa0", "#888888", "#d55e00"
+PALETTE = [BLUE, ORANGE, GREEN, PURPLE, RED, GREY]
+#: Marker shapes, so that no category depends on colour alone.
+MARKERS = ["o", "s", "D", "^", "v", "P"]
+#: Data sets a figure may name, with the words its source line uses for each.
+DATASETS = {
+    **{name: name.replace("_", " ") for name in data.DATASETS},
+    "meetings": "Abe–Putin meetings",
+    "region": "map outline (Natural Earth 1:10m land, public domain)",
+    "lines": "lines (drawn schematically through each strait)",
+}
+ISLANDS = ["habomai", "shikotan", "kunashiri", "etorofu"]
+FORMATS = {
+    "official-visit": "official visit",
+    "working-visit": "working visit",
+    "informal": "informal meeting",
+    "sidelines": "on the sidelines of a multilateral meeting",
+}
+#: Longer lists of works behind a figure are folded into a <details> element.
+SHOWN_CITATIONS = 8
+WIDTH = 5.0  # inches: 360 SVG units, about 1:1 on a phone and a little larger on a wide screen
+
+plt.rcParams.update(
+    {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "kurils",
+        "font.family": "sans-serif",
+        "font.size": 12,
+        "text.color": INK,
+        "axes.labelcolor": INK,
+        "axes.edgecolor": INK,
+        "axes.titlesize": 12,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "axes.facecolor": "none",
+        "figure.facecolor": "none",
+        "savefig.facecolor": "none",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "legend.frameon": False,
+    }
+)
+
+
+class Figure:
+    """A drawn figure: ``_repr_html_`` gives the ``<figure>``, ``text/plain`` the alt text."""
+
+    def __init__(self, svg: str, caption: str, alt: str, source_html: str) -> None:
+        self.svg, self.caption, self.alt, self.source_html = svg, caption, alt, source_html
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<figure class="kurils-figure">{self.svg}'
+            f"<figcaption>{escape(self.caption)}"
+            f'<span class="kurils-figure-source">{self.source_html}</span></figcaption></figure>'
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/html": self._repr_html_(), "text/plain": f"[Figure] {self.alt}"}
+
+
+def short_citation(row) -> str:
+    """'Author (year)' in a few words: a family name, an organisation, or the outlet of an unsigned work."""
+
+    def english(text: str) -> str:
+        # "外務省 (Ministry of Foreign Affairs of Japan)" -> the English in brackets
+        match = re.fullmatch(r"[^\x00-\x7f].*?\((.+)\)", text.strip())
+        return match.group(1) if match else text.strip()
+
+    author = row["author"].strip()
+    named = re.fullmatch(r"not named \((.+)\)", author)
+    if "Wikipedia" in author or "contributors" in author:  # a reference article: name it
+        outlet = english(row["outlet"]).split(", ")[0].replace(" (English)", "")
+        return f"{outlet}, “{english(row['title'])}” ({row['date'][:4]})"
+    if named:
+        who = named.group(1)
+    elif author == "not named":
+        who = english(row["outlet"]).split(" (")[0].split(", ")[0]
+    else:
+        people = [english(part) for part in author.split(";")]
+        names = []
+        for person in people:
+            head = person.split(",")[0].strip()
+            names.append(head)  # a family name, or an organisation up to its first comma
+        who = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+    return f"{who} ({row['date'][:4]})"
+
+
+def source_line(sources: Iterable[str], dataset: str | Iterable[str]) -> str:
+    """HTML for 'Source: <data set>, from <short citations linked to their URLs>'."""
+    names = [dataset] if isinstance(dataset, str) else list(dataset)
+    unknown = [name for name in names if name not in DATASETS]
+    if unknown or not names:
+        raise ValueError(f"unknown data set {unknown or names!r}; known: {', '.join(DATASETS)}")
+    table = data.load("sources").set_index("id")
+    ids = list(dict.fromkeys(sources))
+    missing = [i for i in ids if i not in table.index]
+    if missing:
+        raise ValueError(f"source id(s) {', '.join(missing)} not in data/sources.csv")
+    cites = []
+    for i in ids:
+        row = table.loc[i]
+        text = escape(short_citation(row))
+        title = escape(row["title"], quote=True)
+        cites.append(f'<a href="{escape(row["url"], quote=True)}" title="{title}">{text}</a>' if row["url"] else text)
+    labels = [DATASETS[name] for name in names]
+    described = escape(
+        "the course's " + (labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]) + " data"
+    )
+    if len(cites) > SHOWN_CITATIONS:  # a long list folds away behind its count
+        listed = "; ".join(cites)
+        return f"Source: {described}, compiled from <details><summary>{len(cites)} works</summary>{listed}.</details>"
+    works = f", compiled from {'; '.join(cites)}" if cites else ""
+    return f"Source: {described}{works}."
+
+
+def _svg(fig, alt: str) -> str:
+    """The figure as inline SVG: scalable, theme-coloured, with role, label and title."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", transparent=True, bbox_inches="tight", pad_inches=0.05)
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = svg.replace(INK, "currentColor").replace(INK.upper(), "currentColor")
+    svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r'\1 width="100%" style="height:auto"', svg, count=1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(alt, quote=True)}" ', 1)
+    return re.sub(r"(<svg[^>]*>)", rf"\1<title>{escape(alt)}</title>", svg, count=1)
+
+
+def figure(fig, caption: str, alt: str, sources: Iterable[str], dataset: str | Iterable[str]) -> Figure:
+    """Wrap a matplotlib figure for a page: caption, alt text and a source line are all required."""
+    if not caption.strip() or not alt.strip():
+        raise ValueError("a figure needs a caption and alt text")
+    source_html = source_line(sources, dataset)
+    return Figure(_svg(fig, alt), caption, alt, source_html)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _ids(frame: pd.DataFrame, column: str = "sources") -> list[str]:
+    return list(dict.fromkeys(i for ids in frame[column] for i in (ids or [])))
+
+
+def _islands(islands: pd.DataFrame | None, chosen: Iterable[str] = ISLANDS) -> pd.DataFrame:
+    frame = (data.load("islands") if islands is None else islands).set_index("id")
+    chosen = list(chosen)
+    unknown = [i for i in chosen if i not in frame.index]
+    if unknown:
+        raise ValueError(f"unknown island id(s) {', '.join(unknown)}; known: {', '.join(frame.index)}")
+    return frame.loc[chosen]
+
+
+def island_name(row) -> str:
+    """'Etorofu/Iturup', or one name where both are the same; the Habomai group as 'Habomai islets'."""
+    if row["name_ja_en"] == row["name_ru_en"]:
+        return f"{row['name_ja_en']} islets" if row.name == "habomai" else row["name_ja_en"]
+    return f"{row['name_ja_en']}/{row['name_ru_en']}"
+
+
+def _category_styles(categories: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """A colour and a marker for each event category; "other" is always grey."""
+    named = [c for c in categories if c != "other"]
+    styles = {c: (PALETTE[i % 5], MARKERS[i % len(MARKERS)]) for i, c in enumerate(named)}
+    if "other" in categories:
+        styles["other"] = (GREY, MARKERS[-1])
+    return styles
+
+
+def _year(date: str) -> int:
+    return int(str(date)[:4])
+
+
+def _when(date: str) -> float:
+    """A partial date as a fractional year (a year alone is placed at mid-year)."""
+    parts = [int(p) for p in str(date).split("-")]
+    if len(parts) == 1:
+        return parts[0] + 0.5
+    day = parts[2] if len(parts) == 3 else 15
+    return parts[0] + (parts[1] - 1) / 12 + (day - 1) / 365
+
+
+# --- maps ----------------------------------------------------------------------------------------
+
+
+def _draw_outlines(ax, region: dict, highlight: set[str]) -> None:
+    for feature in region["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        for polygon in polygons:
+            vertices, codes = [], []
+            for ring in polygon:
+                vertices += [tuple(p) for p in ring]
+                codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 2) + [MplPath.CLOSEPOLY]
+            disputed = feature["properties"]["id"] in highlight
+            ax.add_patch(
+                PathPatch(
+                    MplPath(vertices, codes),
+                    facecolor=BLUE if disputed else INK,
+                    alpha=0.55 if disputed else 0.14,
+                    edgecolor="none",
+                )
+            )
+            ax.add_patch(PathPatch(MplPath(vertices, codes), facecolor="none", edgecolor=INK, linewidth=0.5))
+
+
+def _scale_bar(ax, lon: float, lat: float, km: int = 50) -> None:
+    degrees = km / (111.32 * math.cos(math.radians(lat)))
+    ax.plot([lon, lon + degrees], [lat, lat], color=INK, linewidth=2.5, solid_capstyle="butt")
+    for x in (lon, lon + degrees):
+        ax.plot([x, x], [lat - 0.04, lat + 0.04], color=INK, linewidth=1)
+    ax.text(lon + degrees / 2, lat + 0.07, f"{km} km", ha="center", va="bottom", fontsize=10)
+
+
+def _map_axes(frame: tuple[float, float, float, float], height: float):
+    fig, ax = plt.subplots(figsize=(WIDTH, height))
+    lon0, lat0, lon1, lat1 = frame
+    ax.set_xlim(lon0, lon1)
+    ax.set_ylim(lat0, lat1)
+    ax.set_aspect(1 / math.cos(math.radians((lat0 + lat1) / 2)))
+    ax.set_axis_off()
+    ax.add_patch(plt.Rectangle((lon0, lat0), lon1 - lon0, lat1 - lat0, fill=False, edgecolor=INK, linewidth=0.6))
+    return fig, ax
+
+
+#: Where each place's label goes (lon, lat, alignment); a thin leader joins it to the place.
+PLACE_LABELS = {
+    "cape-nosappu": (146.0, 43.08, "left"),
+    "nemuro-peninsula": (145.3, 43.0, "center"),
+    "notsuke-peninsula": (145.15, 43.62, "right"),
+    "shiretoko-peninsula": (144.7, 44.38, "center"),
+    "nemuro-strait": (145.25, 45.2, "center"),
+    "goyomai-strait": (146.05, 43.26, "left"),
+    "catherine-strait": (146.95, 44.22, "left"),
+    "vries-strait": (149.05, 45.78, "right"),
+}
+#: Place names set on two lines.
+WRAP = {"shiretoko-peninsula", "notsuke-peninsula"}
+#: Island labels (lon, lat, alignment), in the sea beside each island.
+ISLAND_LABELS = {
+    "etorofu": (148.05, 44.78, "left"),
+    "kunashiri": (145.6, 44.72, "center"),
+    "shikotan": (146.95, 43.83, "left"),
+    "habomai": (146.3, 43.47, "left"),
+}
+
+
+def locator_map(places: pd.DataFrame | None = None, islands: pd.DataFrame | None = None) -> Figure:
+    """Chapter 1: the four islands (both names), the Hokkaido coast's peninsulas, cape and straits, a scale bar."""
+    places = data.load("places") if places is None else places
+    isl = _islands(islands)
+    fig, ax = _map_axes((144.3, 42.95, 150.3, 46.05), 3.9)
+    _draw_outlines(ax, geography.load(), set(ISLANDS))
+    for island_id, row in isl.iterrows():
+        x, y, ha = ISLAND_LABELS[island_id]
+        ax.text(x, y, island_name(row), ha=ha, va="center", fontsize=11, fontweight="bold")
+    ax.text(144.6, 43.3, "Hokkaido", ha="center", va="center", fontsize=12, fontweight="bold")
+    ax.text(149.95, 45.35, "Uruppu/\nUrup", ha="center", va="center", fontsize=10)
+    for _, place in places.iterrows():
+        x, y, ha = PLACE_LABELS.get(place["id"], (place["lon"] + 0.08, place["lat"], "left"))
+        strait = place["kind"] == "strait"
+        if not strait:
+            ax.plot(place["lon"], place["lat"], "o", color=INK, markersize=3.5)
+        if abs(x - place["lon"]) + abs(y - place["lat"]) > 0.15:
+            ax.plot([place["lon"], x], [place["lat"], y], color=INK, linewidth=0.6, alpha=0.7)
+        ax.text(
+            x,
+            y,
+            place["name"]
+            .replace(" (", "\n(")
+            .replace(" Peninsula", "\nPeninsula" if place["id"] in WRAP else " Peninsula"),
+            ha=ha,
+            va="center",
+            fontsize=10,
+            style="italic" if strait else "normal",
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "none", "edgecolor": "none"},
+        )
+    ax.text(144.5, 45.7, "Sea of Okhotsk", fontsize=10, style="italic", alpha=0.8)
+    ax.text(148.4, 43.6, "Pacific Ocean", fontsize=10, style="italic", alpha=0.8)
+    _scale_bar(ax, 148.6, 43.1)
+    sources = _ids(places) + ["wikipedia-kuril-islands"]
+    return figure(
+        fig,
+        caption=(
+            "The four islands off eastern Hokkaido, with the places this chapter names. Island outlines are "
+            "simplified to about 300 m; the straits are labelled, not drawn as borders."
+        ),
+        alt=(
+            "Map of eastern Hokkaido and the islands off it, from south-west to north-east: "
+            + ", ".join(island_name(row) for _, row in isl.iterrows())
+            + ", then Uruppu/Urup. Marked on the map: "
+            + "; ".join(f"{p['name']} ({p['kind']})" for _, p in places.iterrows())
+            + ". A scale bar shows 50 km."
+        ),
+        sources=sources,
+        dataset=["places", "islands", "region"],
+    )
+
+
+def border_map(lines: dict | None = None) -> Figure:
+    """Chapter 2: the 1855 border in the Vries Strait, and the direction of the 1875 border, off the map."""
+    lines = geography.load_lines() if lines is None else lines
+    by_id = {f["properties"]["id"]: f for f in lines["features"]}
+    for needed in ("1855", "1875"):
+        if needed not in by_id:
+            raise ValueError(f"lines.geojson has no line {needed!r}; found: {', '.join(by_id)}")
+    frame = (143.0, 42.75, 150.7, 46.3)
+    fig, ax = _map_axes(frame, 4.3)
+    _draw_outlines(ax, geography.load(), set(ISLANDS))
+    xs, ys = zip(*by_id["1855"]["geometry"]["coordinates"], strict=True)
+    ax.plot(xs, ys, color=RED, linewidth=3)
+    # The 1875 line lies far to the north-east: an arrow at the frame's edge, with the distance.
+    lon, lat = by_id["1875"]["geometry"]["coordinates"][1]
+    km = _distance_km((frame[2], frame[3]), (lon, lat))
+    ax.annotate(
+        "",
+        xy=(frame[2] - 0.05, frame[3] - 0.55),
+        xytext=(frame[2] - 0.5, frame[3] - 1.1),
+        arrowprops={"arrowstyle": "-|>", "color": PURPLE, "linewidth": 2.5},
+    )
+    handles = [
+        plt.Line2D([], [], color=RED, linewidth=3, label="1855 border (Treaty of Shimoda), Vries Strait"),
+        plt.Line2D(
+            [],
+            [],
+            color=PURPLE,
+            linewidth=2.5,
+            marker=">",
+            label=(
+                "towards the 1875 border (Treaty of Saint Petersburg),\n"
+                f"First Kuril Strait, about {round(km, -1):,.0f} km to the north-east"
+            ),
+        ),
+    ]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), fontsize=10)
+    ax.text(144.2, 43.4, "Hokkaido", ha="center", fontsize=12, fontweight="bold")
+    ax.text(147.25, 43.85, "the four\nislands", ha="left", va="top", fontsize=10)
+    ax.text(149.95, 45.42, "Uruppu/\nUrup", ha="center", va="center", fontsize=10)
+    _scale_bar(ax, 148.6, 42.95)
+    sources = list(dict.fromkeys(by_id["1855"]["properties"]["sources"] + by_id["1875"]["properties"]["sources"]))
+    return figure(
+        fig,
+        caption=(
+            "The first border, 1855, ran between Etorofu/Iturup and Uruppu/Urup. In 1875 Japan took the whole "
+            "chain north to the First Kuril Strait, off this map. Lines at sea are schematic."
+        ),
+        alt=(
+            f"Map of eastern Hokkaido, the four islands and Uruppu/Urup. A red line through the Vries Strait marks "
+            f"the 1855 border; an arrow at the top right points to the 1875 border, about {round(km, -1):,.0f} km "
+            f"to the north-east."
+        ),
+        sources=sources,
+        dataset=["lines", "region"],
+    )
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    (lon1, lat1), (lon2, lat2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+def island_sizes(islands: pd.DataFrame | None = None) -> Figure:
+    """Chapter 1: area of each island (with the range across sources) and its residents in 1945 and now."""
+    isl = _islands(islands)
+    names = [island_name(row) for _, row in isl.iterrows()]
+    fig, (left, right) = plt.subplots(2, 1, figsize=(WIDTH, 5.2), gridspec_kw={"hspace": 0.45})
+    y = range(len(isl))
+    low = isl["area_km2"] - isl["area_km2_min"]
+    high = isl["area_km2_max"] - isl["area_km2"]
+    left.barh(y, isl["area_km2"], color=BLUE, xerr=[low, high], error_kw={"ecolor": INK, "capsize": 3})
+    left.set_yticks(list(y), names)
+    left.set_title("Area (km²)", loc="left")
+    for i, value in enumerate(isl["area_km2"]):
+        left.text(value + high.iloc[i] + 60, i, f"{value:,.0f}", va="center", fontsize=10)
+    left.set_xlim(0, isl["area_km2_max"].max() * 1.35)
+    now_year = int(isl["pop_now_year"].max())
+    offset = 0.2
+    right.barh([i + offset for i in y], isl["pop_1945"], height=0.4, color=ORANGE, label="Japanese residents, 1945")
+    right.barh([i - offset for i in y], isl["pop_now"], height=0.4, color=GREEN, label=f"Residents, {now_year}")
+    right.set_title("Residents", loc="left")
+    right.set_yticks(list(y), names)
+    right.set_xlim(0, max(isl["pop_1945"].max(), isl["pop_now"].max()) * 1.45)
+    for i, (then, now) in enumerate(zip(isl["pop_1945"], isl["pop_now"], strict=True)):
+        right.text(then + 150, i + offset, f"{then:,}", va="center", fontsize=10.5)
+        right.text(now + 150, i - offset, f"{now:,}" if now else "0 (border guards only)", va="center", fontsize=10.5)
+    right.legend(loc="lower right", bbox_to_anchor=(1.0, 0.98), fontsize=10.5)
+    for ax in (left, right):
+        ax.tick_params(axis="x", labelsize=10.5)
+    total = isl["area_km2"].sum()
+    biggest = isl["area_km2"].idxmax()
+    return figure(
+        fig,
+        caption=(
+            f"Area and residents of each island. The whiskers show the range of areas the sources give; "
+            f"present residents are the Japanese government's estimates for {now_year}."
+        ),
+        alt=(
+            "Two bar charts. Area: "
+            + "; ".join(f"{n} {a:,.0f} km²" for n, a in zip(names, isl["area_km2"], strict=True))
+            + f" (total {total:,.0f} km², {island_name(isl.loc[biggest])} the largest). "
+            + f"Residents in 1945 and {now_year}: "
+            + "; ".join(f"{n} {a:,} and {b:,}" for n, a, b in zip(names, isl["pop_1945"], isl["pop_now"], strict=True))
+            + "."
+        ),
+        sources=_ids(isl.reset_index()),
+        dataset="islands",
+    )
+
+
+def area_shares(highlight: Iterable[str] = ("shikotan", "habomai"), islands: pd.DataFrame | None = None) -> Figure:
+    """Chapter 4: each island's share of the total area, the islands in ``highlight`` set apart."""
+    isl = _islands(islands)
+    chosen = list(highlight)
+    _islands(islands, chosen)  # unknown ids raise here
+    total = isl["area_km2"].sum()
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.9))
+    start = 0.0
+    for island_id, row in isl.iterrows():
+        share = row["area_km2"] / total
+        picked = island_id in chosen
+        ax.barh(0, share, left=start, color=ORANGE if picked else BLUE, edgecolor=INK, linewidth=0.6, height=0.6)
+        label = f"{island_name(row)}\n{share:.0%}"
+        if share > 0.12:
+            ax.text(start + share / 2, 0, label, ha="center", va="center", fontsize=10, color="white")
+        start += share
+    picked_share = isl.loc[chosen, "area_km2"].sum() / total
+    names = " and ".join(island_name(isl.loc[i]) for i in chosen)
+    ax.annotate(
+        f"{names}: {picked_share:.0%} of the area",
+        xy=(picked_share / 2, -0.32),
+        xytext=(0.0, -0.75),
+        fontsize=10,
+        ha="left",
+        va="top",
+        arrowprops={"arrowstyle": "-", "color": INK, "linewidth": 0.8},
+    )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-1.1, 0.45)
+    ax.set_axis_off()
+    return figure(
+        fig,
+        caption=f"Each island's share of the four islands' total area of {total:,.0f} km²; {names} in orange.",
+        alt=(
+            "A single bar divided by island: "
+            + "; ".join(f"{island_name(row)} {row['area_km2'] / total:.0%}" for _, row in isl.iterrows())
+            + f". {names} together make up {picked_share:.0%}."
+        ),
+        sources=_ids(isl.reset_index()),
+        dataset="islands",
+    )
+
+
+def _events(start: int, end: int, events: pd.DataFrame | None) -> pd.DataFrame:
+    events = data.load("events") if events is None else events
+    if start > end:
+        raise ValueError(f"start={start} is after end={end}")
+    years = events["date"].map(_year)
+    chosen = events[(years >= start) & (years <= end)].sort_values("date")
+    if chosen.empty:
+        raise ValueError(f"no events between {start} and {end} in events.csv")
+    return chosen
+
+
+def events_timeline(start: int, end: int, events: pd.DataFrame | None = None, caption: str = "") -> Figure:
+    """A vertical timeline of the events from ``start`` to ``end``: one dated line each, coloured by category."""
+    chosen = _events(start, end, events)
+    categories = list(dict.fromkeys(chosen["category"]))
+    styles = _category_styles(categories)
+    titles = [textwrap.wrap(t, 34) for t in chosen["title"]]
+    rows = [len(t) for t in titles]
+    n = sum(rows)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 + 0.22 * n + 0.12 * len(chosen)))
+    y = 0.0
+    ax.plot([0, 0], [0.4, -(n + 0.12 * len(chosen) * 4) + 0.6], color=INK, linewidth=1)
+    for (_, event), lines in zip(chosen.iterrows(), titles, strict=True):
+        colour, marker = styles[event["category"]]
+        ax.plot(0, y, marker, color=colour, markersize=8, markeredgecolor=INK, markeredgewidth=0.5)
+        ax.text(-0.25, y, _format_date(event["date"]), ha="right", va="center", fontsize=10)
+        ax.text(
+            0.25,
+            y + (0.45 if len(lines) > 1 else 0),
+            "\n".join(lines),
+            ha="left",
+            va="top" if len(lines) > 1 else "center",
+            fontsize=10,
+            linespacing=1.1,
+            transform=ax.transData,
+        )
+        y -= len(lines) + 0.5
+    ax.set_xlim(-2.6, 6)
+    ax.set_ylim(y + 0.3, 0.8)
+    ax.set_axis_off()
+    handles = [
+        plt.Line2D([], [], marker=styles[c][1], linestyle="", color=styles[c][0], markeredgecolor=INK, label=c)
+        for c in categories
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=10)
+    n = len(chosen)
+    period = str(start) if start == end else f"{start}–{end}"
+    return figure(
+        fig,
+        caption=caption or f"The events of {period} recorded in the course's data, in date order, by category.",
+        alt=f"Timeline of {n} events, {period}: "
+        + "; ".join(f"{_format_date(e['date'])}, {e['title']}" for _, e in chosen.iterrows())
+        + ".",
+        sources=_ids(chosen),
+        dataset="events",
+    )
+
+
+def _format_date(date: str) -> str:
+    parts = str(date).split("-")
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    if len(parts) == 3:
+        return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{months[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
+def events_per_year(start: int, end: int, events: pd.DataFrame | None = None) -> Figure:
+    """Chapter 5: how many recorded events fall in each year, stacked by category."""
+    chosen = _events(start, end, events)
+    counts = pd.crosstab(chosen["date"].map(_year), chosen["category"]).reindex(range(start, end + 1), fill_value=0)
+    order = [c for c in counts.sum().sort_values(ascending=False).index if c != "other"]
+    counts = counts[order + (["other"] if "other" in counts.columns else [])]
+    styles = _category_styles(counts.columns)
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.4))
+    bottom = pd.Series(0, index=counts.index)
+    for category in counts.columns:
+        colour = styles[category][0]
+        ax.bar(
+            counts.index,
+            counts[category],
+            bottom=bottom,
+            color=colour,
+            label=category,
+            width=0.8,
+            edgecolor=INK,
+            linewidth=0.4,
+            hatch="///" if colour == RED else None,  # red and orange differ in pattern too
+        )
+        bottom += counts[category]
+    ax.set_ylabel("events")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.tick_params(axis="x", labelsize=10.5)
+    ax.legend(fontsize=10.5, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    busiest = counts.sum(axis=1)
+    top = busiest.idxmax()
+    return figure(
+        fig,
+        caption=f"Events recorded in the course's data for each year from {start} to {end}, by category.",
+        alt=(
+            f"Stacked bar chart of {int(busiest.sum())} events, {start}–{end}. The busiest year is {top} with "
+            f"{int(busiest[top])} events; {int((busiest == 0).sum())} years have none. Categories: "
+            + ", ".join(f"{c} {int(counts[c].sum())}" for c in counts.columns)
+            + "."
+        ),
+        sources=_ids(chosen),
+        dataset="events",
+    )
+
+
+def _meetings(meetings: pd.DataFrame | None) -> pd.DataFrame:
+    meetings = data.load("meetings") if meetings is None else meetings
+    unknown = sorted(set(meetings["format"]) - set(FORMATS) - {"phone-call"})
+    if unknown:
+        raise ValueError(f"unknown meeting format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
+    return meetings[meetings["format"] != "phone-call"]  # phone calls are not meetings
+
+
+def meetings_per_year(meetings: pd.DataFrame | None = None) -> Figure:
+    """Chapter 6: Abe–Putin meetings in person per year, stacked by kind."""
+    met = _meetings(meetings)
+    years = met["date"].map(_year)
+    counts = pd.crosstab(years, met["format"]).reindex(range(years.min(), years.max() + 1), fill_value=0)
+    kinds = [k for k in FORMATS if k in counts.columns]
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
+    bottom = pd.Series(0, index=counts.index)
+    for i, kind in enumerate(kinds):
+        ax.bar(counts.index, counts[kind], bottom=bottom, color=PALETTE[i], label=FORMATS[kind], width=0.7)
+        bottom += counts[kind]
+    for year, total in bottom.items():
+        ax.text(year, total + 0.1, str(total), ha="center", va="bottom", fontsize=10)
+    ax.set_ylabel("meetings")
+    ax.set_ylim(0, bottom.max() + 2.6)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=10.5, loc="upper left", ncol=2)
+    return figure(
+        fig,
+        caption=(
+            f"Abe and Putin met in person {len(met)} times from {counts.index.min()} to {counts.index.max()}, "
+            "most often on the sidelines of multilateral summits (phone calls not counted)."
+        ),
+        alt=(
+            "Stacked bar chart of meetings per year: "
+            + "; ".join(
+                f"{year}: {total} ("
+                + ", ".join(f"{counts.loc[year, k]} {FORMATS[k]}" for k in kinds if counts.loc[year, k])
+                + ")"
+                for year, total in bottom.items()
+            )
+            + "."
+        ),
+        sources=_ids(met),
+        dataset="meetings",
+    )
+
+
+def meetings_timeline(
+    marks: Iterable[str] = (), meetings: pd.DataFrame | None = None, events: pd.DataFrame | None = None
+) -> Figure:
+    """Chapter 7: every in-person meeting on a date axis, by kind, with the events in ``marks`` drawn as lines."""
+    met = _meetings(meetings)
+    events = data.load("events") if events is None else events
+    marked = events.set_index("id")
+    marks = list(marks)
+    unknown = [m for m in marks if m not in marked.index]
+    if unknown:
+        raise ValueError(f"unknown event id(s) {', '.join(unknown)} (not in events.csv)")
+    kinds = [k for k in FORMATS if k in set(met["format"])]
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.8, 3.0))
+    for i, kind in enumerate(kinds):
+        rows = met[met["format"] == kind]
+        ax.plot(
+            rows["date"].map(_when),
+            [len(kinds) - 1 - i] * len(rows),
+            "o",
+            color=PALETTE[i],
+            markersize=8,
+            markeredgecolor=INK,
+            markeredgewidth=0.5,
+        )
+    for event_id in marks:
+        when = _when(marked.loc[event_id, "date"])
+        ax.axvline(when, color=RED, linewidth=1.5, linestyle="--")
+        ax.text(when + 0.05, len(kinds) - 0.4, marked.loc[event_id, "title"], fontsize=10.5, va="bottom", wrap=True)
+    ax.set_yticks(range(len(kinds)), ["\n".join(textwrap.wrap(FORMATS[k], 22)) for k in reversed(kinds)])
+    first, last = met["date"].map(_year).min(), met["date"].map(_year).max()
+    ax.set_xlim(first, last + 1)
+    ax.set_ylim(-0.6, len(kinds) + 0.3)
+    ax.set_xticks(range(first, last + 2), [f"’{y % 100:02d}" if y > first else str(y) for y in range(first, last + 2)])
+    ax.grid(axis="x", color=INK, alpha=0.15)
+    marked_text = "; ".join(f"{_format_date(marked.loc[m, 'date'])}, {marked.loc[m, 'title']}" for m in marks)
+    return figure(
+        fig,
+        caption=(
+            "Each in-person Abe–Putin meeting, by date and kind"
+            + (f"; the dashed line marks {marked_text}." if marks else ".")
+        ),
+        alt=(
+            f"Dot chart of {len(met)} meetings from {first} to {last}: "
+            + "; ".join(f"{_format_date(r['date'])} ({FORMATS[r['format']]})" for _, r in met.iterrows())
+            + (f". A dashed line marks {marked_text}." if marks else ".")
+        ),
+        sources=_ids(met) + [s for m in marks for s in marked.loc[m, "sources"]],
+        dataset=["meetings", "events"] if marks else "meetings",
+    )
+
+
+def documents_and_events(documents: Iterable[str], start: int, end: int, events: pd.DataFrame | None = None):
+    """Chapter 10: the events of each year as dots, and when each of ``documents`` was written."""
+    chosen = _events(start, end, events)
+    sources = data.load("sources").set_index("id")
+    documents = list(documents)
+    unknown = [d for d in documents if d not in sources.index]
+    if unknown:
+        raise ValueError(f"unknown source id(s) {', '.join(unknown)} (not in sources.csv)")
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(WIDTH * 0.72, 4.6), sharex=True, gridspec_kw={"height_ratios": [1, 1.5], "hspace": 0.08}
+    )
+    # Events as a dot histogram by quarter: each dot one event.
+    quarters = chosen["date"].map(lambda d: math.floor(_when(d) * 4) / 4)
+    for quarter, count in quarters.value_counts().items():
+        top.plot([quarter + 0.125] * count, range(1, count + 1), "o", color=BLUE, markersize=4.5)
+    top.set_ylabel("events\nper quarter", fontsize=10)
+    top.yaxis.get_major_locator().set_params(integer=True)
+    top.grid(axis="x", color=INK, alpha=0.15)
+    ordered = sorted(documents, key=lambda d: sources.loc[d, "date"])
+    for j, doc in enumerate(ordered):
+        parts = sources.loc[doc, "date"].split("-")
+        left = int(parts[0]) + ((int(parts[1]) - 1) / 12 if len(parts) > 1 else 0)
+        width = 1 / 12 if len(parts) > 1 else 1
+        bottom.barh(j, width, left=left, height=0.6, color=ORANGE)
+    bottom.set_yticks(
+        range(len(ordered)),
+        ["\n".join(textwrap.wrap(short_citation(sources.loc[d]), 24)) for d in ordered],
+        fontsize=10.5,
+    )
+    bottom.invert_yaxis()
+    bottom.set_xlim(start, end + 1)
+    bottom.set_xticks(range(start, end + 2))
+    bottom.grid(axis="x", color=INK, alpha=0.15)
+    bottom.tick_params(axis="x", labelsize=10)
+    return figure(
+        fig,
+        caption=(
+            f"The events of {start}–{end} in the course's data (one dot each, by quarter) and when each of the "
+            "documents was written (orange: the whole year where only the year is known, the month where it is)."
+        ),
+        alt=(
+            f"Chart of {len(chosen)} events from {start} to {end} by category, with the writing dates of five "
+            "documents: "
+            + "; ".join(f"{short_citation(sources.loc[d])}, {sources.loc[d, 'date']}" for d in documents)
+            + ". Events after a document's date could not be known to its author."
+        ),
+        sources=list(documents) + _ids(chosen),
+        dataset=["events", "sources"],
+    )
+
+
+def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Figure:
+    """Chapter 11: a formula × position grid of 'met', 'not met' and 'condition only', as colours.
+
+    ``checks`` has a ``formula`` column and one column per position id (the chapter computes it).
+    Positions stated only as conditions in words are left out of the grid and named in the caption.
+    """
+    positions = (data.load("positions") if positions is None else positions).set_index("id")
+    columns = [c for c in checks.columns if c != "formula"]
+    unknown = [c for c in columns if c not in positions.index]
+    if "formula" not in checks.columns or unknown:
+        raise ValueError(f"checks needs a 'formula' column and position ids as columns; unknown: {unknown}")
+    values = set(checks[columns].to_numpy().ravel())
+    if not values <= {"met", "not met", "condition only"}:
+        raise ValueError(f"unexpected values {sorted(values - {'met', 'not met', 'condition only'})}")
+    islands = data.load("islands").set_index("id")
+    shown = [c for c in columns if not (checks[c] == "condition only").all()]
+    words = [c for c in columns if c not in shown]
+
+    def label(pid: str) -> str:
+        p = positions.loc[pid]
+        side = p["side"]
+        need = [i for i in str(p[f"requires_{side}"] or "").split(";") if i]
+        names = "all four" if len(need) == 4 else ",\n".join(islands.loc[i, "name_ja_en"] for i in need)
+        who = "Japan" if side == "japan" else "Russia"
+        return f"{who}\n{str(p['date'])[:4]}:\n{names}"
+
+    fig, ax = plt.subplots(figsize=(WIDTH * 0.72, 1.4 + 0.56 * len(checks)))
+    colours = {"met": GREEN, "not met": RED}
+    for row, (_, formula) in enumerate(checks.iterrows()):
+        for col, pid in enumerate(shown):
+            value = formula[pid]
+            ax.add_patch(plt.Rectangle((col, row), 0.94, 0.9, color=colours[value]))
+            ax.text(
+                col + 0.47,
+                row + 0.45,
+                "✓" if value == "met" else "✗",
+                ha="center",
+                va="center",
+                fontsize=10.5,
+                color="white",
+            )
+    ax.set_xlim(0, len(shown))
+    ax.set_ylim(len(checks), 0)
+    ax.set_yticks([r + 0.45 for r in range(len(checks))], ["\n".join(textwrap.wrap(f, 30)) for f in checks["formula"]])
+    ax.xaxis.tick_top()
+    ax.set_xticks([c + 0.47 for c in range(len(shown))], [label(p) for p in shown], fontsize=9.5)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    met_all = [f for _, f in checks.iterrows() if all(f[p] == "met" for p in shown)]
+    return figure(
+        fig,
+        caption=(
+            "Each formula against each side's red lines that name islands: a column heads the side, the year "
+            "and the islands that side requires for itself (green: met; red: not met). "
+            f"{len(words)} positions stated as conditions in words cannot be checked this way and are not shown."
+        ),
+        alt=(
+            f"Grid of {len(checks)} formulas by {len(shown)} positions. "
+            + " ".join(
+                f"{f['formula']}: meets {sum(f[p] == 'met' for p in shown)} of {len(shown)}."
+                for _, f in checks.iterrows()
+            )
+            + f" {len(met_all)} formulas meet all of them."
+        ),
+        sources=[s for p in shown for s in positions.loc[p, "sources"]],
+        dataset=["proposals", "positions"],
+    )
