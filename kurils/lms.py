@@ -184,6 +184,11 @@ def read_roster(path: Path, lms: str) -> Roster:
     return Roster(path, kind, people, assignments)
 
 
+def _shown(person: Person) -> str:
+    """A roster person's name as their LMS spells it ("Last, First" in Canvas)."""
+    return (person.sortable if person.canvas else person.name) or person.name or person.sortable
+
+
 def _person_from_download(r) -> Person:
     """What a submission's own name tells about the student, without a roster."""
     person = Person(name=r.student, canvas=r.ids.get("canvas", ""), participant=r.ids.get("moodle", ""))
@@ -378,7 +383,7 @@ def export(
     ]
     report += [
         [
-            p.name or p.sortable,
+            (p.sortable if roster.kind == "canvas" else p.name) or p.name,
             p.canvas or p.participant or p.email,
             "",
             f"line {p.line} of {roster.path.name}: no submission was graded",
@@ -420,7 +425,10 @@ def _say(results, left_out, missing, written, column, points) -> None:
         for i, why in sorted(left_out.items()):
             print(f"  {results[i].student}: {why}", file=sys.stderr)
         for p in missing[:20]:
-            print(f"  {p.name or p.sortable} (roster line {p.line}): no submission", file=sys.stderr)
+            print(
+                f"  {_shown(p)} (roster line {p.line}): no submission",
+                file=sys.stderr,
+            )
         print(f"  (all listed in {written['unmatched']})", file=sys.stderr)
     pending = [r for r in results if r.unmarked]
     if pending:
