@@ -290,6 +290,9 @@ def export(
     folder.mkdir(exist_ok=True)
     matched, unmatched = match(results, roster)
     left_out: dict[int, str] = dict(unmatched)
+    other = {i for i, r in enumerate(results) if r.assignment != chapter}
+    for i in other:  # a notebook of another chapter, or no notebook at all: the teacher decides
+        left_out[i] = f"not graded as {chapter} ({results[i].status}): left out of the LMS files"
     written = {}
     if lms == "canvas":
         rows = [
@@ -298,7 +301,7 @@ def export(
         ]
         feedback = {}
         for i, r in enumerate(results):
-            if i in unmatched and "all match line" in unmatched[i]:
+            if i in other or (i in unmatched and "all match line" in unmatched[i]):
                 continue
             person = matched.get(i) or _person_from_download(r)
             if not person.canvas:
@@ -335,6 +338,8 @@ def export(
         now = time.strftime("%Y-%m-%d %H:%M:%S")
         files = {}
         for i, r in enumerate(results):
+            if i in other:
+                continue
             person = matched.get(i)
             if person is None and roster is None:
                 person = _person_from_download(r)
