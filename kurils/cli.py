@@ -52,7 +52,6 @@ def main(argv: list[str] | None = None) -> None:
         parser_.add_argument("--roster", type=Path, help="the LMS's own export, to match students by name, id or email")
         parser_.add_argument("--assignment", help="the LMS assignment's name, e.g. 'Chapter 3 exercises (12345)'")
     lms.add_argument("out", type=Path, nargs="?", default=grading.BUILD / "grades", help="the grading folder")
-    lms.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
     gbench = commands.add_parser("bench-grading", help="time grading a class against plainly running its notebooks")
     gbench.add_argument("--students", type=int, default=40)
     gbench.add_argument("--chapter", default="1")
@@ -107,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
         from kurils import lms as lms_export
 
         lms_export.check_options(args.lms, args.roster)
-        lms_export.export(args.out, args.lms, args.roster, args.assignment, args.masters)
+        lms_export.export(args.out, args.lms, args.roster, args.assignment)
     elif args.command == "bench-grading":
         from kurils import grading_bench
 

@@ -517,7 +517,7 @@ def grade(
     gradebook = write_gradebook(results, out, masters_by_name)
     print(f"gradebook: {gradebook}\nfeedback:  {out / 'feedback'}")
     if lms is not None:
-        lms_export.export(out, lms, roster, assignment, masters_dir)
+        lms_export.export(out, lms, roster, assignment)
     return gradebook
 
 

@@ -51,6 +51,8 @@ COLUMNS = {
     "sis login id": "sis_login_id",
     "section": "section",
     "full name": "name",
+    "first name / last name": "name",
+    "first name / surname": "name",
     "first name": "first",
     "last name": "last",
     "surname": "last",
@@ -127,6 +129,8 @@ def read_roster(path: Path, lms: str) -> Roster:
     except UnicodeDecodeError as error:
         _fail(f"roster {path}: not UTF-8 text ({error}); export it again as CSV (UTF-8)")
     rows = list(csv.reader(io.StringIO(text)))
+    if rows and len(rows[0]) == 1 and ";" in rows[0][0]:  # saved by a spreadsheet set to semicolons
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     if not rows or not any(cell.strip() for cell in rows[0]):
         _fail(f"{path}, line 1: the roster is empty (expected a header row)")
     header = [cell.strip() for cell in rows[0]]
@@ -262,9 +266,7 @@ def _canvas_name(person: Person, r) -> str:
     return _key(download.split("_")[0] if download else person.sortable or r.student) or "student"
 
 
-def export(
-    out: Path, lms: str, roster_path: Path | None = None, assignment: str | None = None, masters_dir=None
-) -> dict[str, Path]:
+def export(out: Path, lms: str, roster_path: Path | None = None, assignment: str | None = None) -> dict[str, Path]:
     """Write ``out/lms/`` for ``lms`` from ``out/results.json``; remember the options for ``kurils marks``."""
     from kurils import grading
 
@@ -281,10 +283,7 @@ def export(
             f"{', '.join(chapters) or 'no chapter'}: grade with --chapter N"
         )
     (chapter,) = chapters
-    if masters_dir is not None:
-        points = sum(q["points"] for q in grading.questions(grading.masters(Path(masters_dir))[chapter]).values())
-    else:
-        points = max(r.out_of for r in results if r.assignment == chapter)
+    points = max(r.out_of for r in results if r.assignment == chapter)  # every question, written ones too
     column = _assignment_column(assignment or chapter, roster)
     folder = out / "lms"
     folder.mkdir(exist_ok=True)
@@ -402,7 +401,6 @@ def export(
         "roster": str(Path(roster_path).resolve()) if roster_path else None,
         "assignment": assignment,
     }
-    settings["masters"] = str(Path(masters_dir).resolve()) if masters_dir else None
     grading._atomic_write(folder / "settings.json", json.dumps(settings, indent=1))
     _say(results, left_out, missing, written, column, points)
     return written
@@ -450,4 +448,4 @@ def export_again(out: Path) -> dict[str, Path] | None:
     if not settings_file.exists():
         return None
     settings = json.loads(settings_file.read_text(encoding="utf-8"))
-    return export(out, settings["lms"], settings.get("roster"), settings.get("assignment"), settings.get("masters"))
+    return export(out, settings["lms"], settings.get("roster"), settings.get("assignment"))

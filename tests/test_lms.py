@@ -274,3 +274,19 @@ def test_grade_with_lms_end_to_end_then_marks_update_the_lms_files(tmp_path):
         assert "Jo Smith_7654321_assignsubmission_file_/feedback-ch01.md" in archive.namelist()
     with pytest.raises(SystemExit, match="--lms 'sakai'"):
         cli.main([*args, "--lms", "sakai"])
+
+
+def test_kurils_lms_reads_a_semicolon_canvas_export_with_its_posting_row(tmp_path):
+    from kurils import cli
+
+    out = _graded(tmp_path)
+    rows = [CANVAS_ROSTER[0], ["", "", "", "", "", "Manual Posting", ""], *CANVAS_ROSTER[1:]]
+    (tmp_path / "export.csv").write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="utf-8-sig")
+    cli.main(
+        ["lms", "canvas", str(out), "--roster", str(tmp_path / "export.csv"), "--assignment", "Chapter 1 exercises"]
+    )
+    written = _rows(out / "lms" / "canvas-grades.csv")
+    assert written[0][-1] == "Chapter 1 exercises (777)"
+    assert sorted(row[1] for row in written[2:]) == ["1234", "2222", "3333"], (
+        "no Manual Posting or points row as a student"
+    )
