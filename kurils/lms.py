@@ -201,11 +201,11 @@ def _person_from_download(r) -> Person:
     return person
 
 
-def match(results: list, roster: Roster | None) -> tuple[dict[int, Person], dict[int, str]]:
-    """Map each result (by index) to a roster person, or give the reason it could not be matched."""
+def match(results: list, roster: Roster | None, skip: set[int] = frozenset()) -> tuple[dict, dict]:
+    """Map each result (by index, but those in ``skip``) to a roster person, or say why it could not be."""
     matched, unmatched = {}, {}
     if roster is None:
-        return {i: _person_from_download(r) for i, r in enumerate(results)}, {}
+        return {i: _person_from_download(r) for i, r in enumerate(results) if i not in skip}, {}
     index: dict[tuple[str, str], list[Person]] = {}
     for person in roster.people:
         for attribute in UNIQUE:
@@ -214,6 +214,8 @@ def match(results: list, roster: Roster | None) -> tuple[dict[int, Person], dict
         for name in person.names:
             index.setdefault(("name", name), []).append(person)
     for i, r in enumerate(results):
+        if i in skip:
+            continue
         tries = [("participant", r.ids.get("moodle", "")), ("canvas", r.ids.get("canvas", ""))]
         tries += [
             (attribute, r.student.casefold())
@@ -287,9 +289,9 @@ def export(out: Path, lms: str, roster_path: Path | None = None, assignment: str
     column = _assignment_column(assignment or chapter, roster)
     folder = out / "lms"
     folder.mkdir(exist_ok=True)
-    matched, unmatched = match(results, roster)
-    left_out: dict[int, str] = dict(unmatched)
     other = {i for i, r in enumerate(results) if r.assignment != chapter}
+    matched, unmatched = match(results, roster, other)
+    left_out: dict[int, str] = dict(unmatched)
     for i in other:  # a notebook of another chapter, or no notebook at all: the teacher decides
         left_out[i] = f"not graded as {chapter} ({results[i].status}): left out of the LMS files"
     written = {}

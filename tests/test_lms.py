@@ -222,13 +222,14 @@ def test_bad_lms_options_and_rosters_get_a_clear_error(tmp_path):
 
 
 def test_a_notebook_of_another_chapter_is_listed_not_given_a_zero(tmp_path):
-    stray = grading.Result("Zed", "ch02", "not graded: this is a ch02 notebook, but ch01 was asked for")
-    stray.ids = {"canvas": "99", "canvas_attachment": "98"}
+    stray = grading.Result("Smith, Jo", "ch02", "not graded: this is a ch02 notebook, but ch01 was asked for")
     out = _graded(tmp_path, [*_class(), stray])
-    written = lms.export(out, "canvas")
-    assert "Zed" not in {row[0] for row in _rows(written["grades"])}
+    written = lms.export(out, "canvas", _write(tmp_path / "export.csv", CANVAS_ROSTER))
+    rows = _rows(written["grades"])
+    assert ["Smith, Jo", "1234", "S-01", "jsmith", "Section A", "9"] in rows, "the ch01 notebook still counts"
+    assert len(rows) == 2 + 3
     unmatched = {row[0]: row[3] for row in _rows(written["unmatched"])[1:]}
-    assert unmatched["Zed"].startswith("not graded as ch01 (not graded: this is a ch02 notebook")
+    assert unmatched["Smith, Jo"].startswith("not graded as ch01 (not graded: this is a ch02 notebook")
 
 
 def test_one_assignment_column_only(tmp_path):
