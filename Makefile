@@ -17,7 +17,8 @@ help:
 	@echo "make lab      open the course in JupyterLab"
 	@echo "make test     set up and run every test (what CI runs)"
 	@echo "make release  write student notebooks to _build/release (MASTERS=dir for private masters)"
-	@echo "make grade SUBMISSIONS=dir [CHAPTER=3] [JOBS=2]   grade a folder of submitted notebooks into a gradebook"
+	@echo "make grade SUBMISSIONS=dir [CHAPTER=3] [JOBS=2] [LMS=canvas|moodle ROSTER=export.csv ASSIGNMENT=name]"
+	@echo "              grade a folder of submitted notebooks into a gradebook (and the files the LMS imports)"
 	@echo "make marks    merge the marks for written answers (_build/grades/written/*-marks.csv) into the gradebook"
 	@echo "make bench    time and weigh the course against a stock Jupyter Book (_build/bench)"
 
@@ -77,7 +78,8 @@ release: setup
 	$(KURILS) release --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER))
 
 grade: setup
-	$(KURILS) grade $(SUBMISSIONS) --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(JOBS),--jobs $(JOBS))
+	$(KURILS) grade $(SUBMISSIONS) --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(LMS),--lms $(LMS)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
 
 marks: setup
 	$(KURILS) marks

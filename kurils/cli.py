@@ -45,6 +45,13 @@ def main(argv: list[str] | None = None) -> None:
     grade.add_argument("--timeout", "--time-limit", type=int, default=grading.TIME_LIMIT, help="seconds per submission")
     grade.add_argument("--jobs", type=int, default=None, help="notebooks graded at once (default: one per core)")
     grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap")
+    grade.add_argument("--lms", help="also write the files canvas or moodle imports as they are, into OUT/lms/")
+    lms = commands.add_parser("lms", help="write the files Canvas or Moodle imports, from an existing grading folder")
+    lms.add_argument("lms", help="canvas or moodle")
+    for parser_ in (grade, lms):
+        parser_.add_argument("--roster", type=Path, help="the LMS's own export, to match students by name, id or email")
+        parser_.add_argument("--assignment", help="the LMS assignment's name, e.g. 'Chapter 3 exercises (12345)'")
+    lms.add_argument("out", type=Path, nargs="?", default=grading.BUILD / "grades", help="the grading folder")
     gbench = commands.add_parser("bench-grading", help="time grading a class against plainly running its notebooks")
     gbench.add_argument("--students", type=int, default=40)
     gbench.add_argument("--chapter", default="1")
@@ -91,7 +98,15 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Keep {args.autograder} private: it holds the hidden tests.")
     elif args.command == "grade":
         sandbox = False if args.no_sandbox else None
-        grading.grade(args.submissions, args.masters, args.out, args.timeout, args.chapter, args.jobs, sandbox)
+        grading.grade(
+            args.submissions, args.masters, args.out, args.timeout, args.chapter, args.jobs, sandbox,
+            args.lms, args.roster, args.assignment,
+        )  # fmt: skip
+    elif args.command == "lms":
+        from kurils import lms as lms_export
+
+        lms_export.check_options(args.lms, args.roster)
+        lms_export.export(args.out, args.lms, args.roster, args.assignment)
     elif args.command == "bench-grading":
         from kurils import grading_bench
 

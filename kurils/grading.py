@@ -236,6 +236,9 @@ class Result:
     possible: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, list[str]] = field(default_factory=dict)
     written: dict[str, str] = field(default_factory=dict)
+    #: LMS ids found in the bulk-download name: ``moodle`` (participant id), ``canvas`` (user id),
+    #: ``canvas_attachment`` (the submitted file's id) and ``download`` (the name as downloaded).
+    ids: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -243,7 +246,13 @@ class Result:
 
     @property
     def out_of(self) -> float:
-        return sum(p for q, p in self.possible.items() if self.scores.get(q) is not None)
+        """Every question's points, written answers included even before they are marked."""
+        return sum(self.possible.values())
+
+    @property
+    def unmarked(self) -> list[str]:
+        """Questions still to be marked by hand."""
+        return [q for q in self.possible if self.scores.get(q) is None]
 
     def fail(self, reason: str) -> Result:
         """Record ``reason`` as the status and as the reason every autograded question scored nothing."""
@@ -254,21 +263,28 @@ class Result:
         return self
 
 
-#: LMS bulk downloads: Moodle makes "Full Name_123456_assignsubmission_file_/...",
-#: Canvas "surnamefirstname_12345_67890_ch01.ipynb" (with "_late" after the name when late).
-_MOODLE = re.compile(r"^(?P<name>.+?)_\d+_assignsubmission_\w*$")
-_CANVAS = re.compile(r"^(?P<name>[a-z]+)(?:_late)?_\d+_\d+_.+$")
+#: LMS bulk downloads. Moodle names each student's folder "Full Name_PARTICIPANTID_assignsubmission_file_"
+#: (mod/assign/locallib.php, download_submissions); Canvas names each file
+#: "sortablename[_LATE]_USERID_ATTACHMENTID_file.ipynb" (lib/content_zipper.rb, get_filename and
+#: add_upload_submission), the sortable name lower-cased with everything but letters and digits removed.
+_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<moodle>\d+)_assign(?:submission|feedback)_\w*$")
+_CANVAS = re.compile(r"^(?P<name>[^\W_]+)(?:_late)?_(?P<canvas>\d+)_(?P<canvas_attachment>\d+)_.+$", re.IGNORECASE)
 
 
-def _student_name(path: Path, folder: Path) -> str:
-    """A student is named by their folder when each has one, else by the file name (LMS ids removed)."""
+def student_identity(path: Path, folder: Path) -> tuple[str, dict[str, str]]:
+    """The student's name (their folder when each has one, else the file name) and the LMS ids in it."""
     relative = path.relative_to(folder)
     name = relative.parts[0] if len(relative.parts) > 1 else path.stem
     for pattern in (_MOODLE, _CANVAS):
         match = pattern.match(name)
         if match:
-            return match["name"]
-    return name
+            ids = {key: value for key, value in match.groupdict().items() if key != "name"}
+            return match["name"], {**ids, "download": name}
+    return name, {}
+
+
+def _student_name(path: Path, folder: Path) -> str:
+    return student_identity(path, folder)[0]
 
 
 def _assignment_of(notebook: object, path: Path, known: list[str]) -> str | None:
@@ -440,13 +456,22 @@ def grade(
     chapter: str | int | None = None,
     jobs: int | None = None,
     sandbox: bool | None = None,
+    lms: str | None = None,
+    roster: Path | None = None,
+    assignment: str | None = None,
 ) -> Path:
     """Grade every notebook under ``folder`` into ``out/gradebook.csv``, ``out/feedback/`` and ``out/written/``.
 
     ``jobs`` notebooks are graded at once (default: one per core). ``sandbox``: True requires
-    bubblewrap, False turns it off, None uses it when the machine has it.
+    bubblewrap, False turns it off, None uses it when the machine has it. With ``lms`` ("canvas" or
+    "moodle"), also the files that LMS imports as they are, into ``out/lms/`` (see :mod:`kurils.lms`),
+    students matched against ``roster`` (the LMS's own export) when given.
     """
+    from kurils import lms as lms_export
     from kurils import sandbox as sandboxing
+
+    if lms is not None:  # bad LMS options fail before the slow part, not after it
+        lms_export.check_options(lms, roster)
 
     folder, out, masters_dir = Path(folder).resolve(), Path(out).resolve(), Path(masters_dir).resolve()
     if not folder.is_dir():
@@ -479,13 +504,20 @@ def grade(
         needed = [wanted] if wanted else sorted(masters_by_name)
         built = assign_all({name: (masters_by_name[name], Path(private) / name) for name in needed}, workers=jobs)
         zips = {name: zip_file for name, (_, zip_file) in built.items()}
-        work = [(path, _student_name(path, folder)) for path in submissions]
+        work = [(path, *student_identity(path, folder)) for path in submissions]
         with ThreadPoolExecutor(jobs) as pool:
-            futures = [pool.submit(grade_one, p, s, zips, masters_by_name, time_limit, hide, wanted) for p, s in work]
-            results = [f.result() for f in _progress(as_completed(futures), len(futures))]
+            futures = {
+                pool.submit(grade_one, p, s, zips, masters_by_name, time_limit, hide, wanted): ids for p, s, ids in work
+            }
+            results = []
+            for future in _progress(as_completed(futures), len(futures)):
+                results.append(future.result())
+                results[-1].ids = futures[future]
     results.sort(key=lambda r: (r.student, r.assignment))
     gradebook = write_gradebook(results, out, masters_by_name)
     print(f"gradebook: {gradebook}\nfeedback:  {out / 'feedback'}")
+    if lms is not None:
+        lms_export.export(out, lms, roster, assignment)
     return gradebook
 
 
@@ -499,6 +531,34 @@ def _atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def lms_id(r: Result) -> str:
+    """The id the LMS gave the student in its bulk-download name (Moodle participant id, Canvas user id)."""
+    return r.ids.get("moodle") or r.ids.get("canvas") or ""
+
+
+def status(r: Result) -> str:
+    """The result's status, saying which written answers (and how many points) are still to be marked."""
+    if not r.unmarked:
+        return r.status
+    points = sum(r.possible[q] for q in r.unmarked)
+    return f"{r.status}; {', '.join(r.unmarked)} to be graded by hand: {points:g} points still to be marked"
+
+
+def feedback_text(r: Result) -> str:
+    """A student's feedback, as Markdown: the score, then each question's points and reasons."""
+    lines = [f"# Feedback for {r.student}: {r.assignment}", "", f"Status: {r.status}", ""]
+    if r.unmarked:
+        pending = sum(r.possible[q] for q in r.unmarked)
+        lines += [f"Score so far: {r.total:g} / {r.out_of:g} ({pending:g} points still to be marked by hand)", ""]
+    else:
+        lines += [f"Score: {r.total:g} / {r.out_of:g}", ""]
+    for q in sorted(r.possible, key=lambda q: (len(q), q)):
+        score = "by hand" if r.scores.get(q) is None else f"{r.scores[q]:g} / {r.possible[q]:g}"
+        lines.append(f"- **{q}** ({score})" + ("" if q in r.reasons else ": full marks"))
+        lines.extend(f"  - {reason}" for reason in r.reasons.get(q, []))
+    return "\n".join(lines) + "\n"
 
 
 def write_gradebook(results: list[Result], out: Path, masters_by_name: dict[str, Path] | None = None) -> Path:
@@ -522,13 +582,11 @@ def write_gradebook(results: list[Result], out: Path, masters_by_name: dict[str,
     for r in results:
         cells = {column(r, q): "" if r.scores.get(q) is None else f"{r.scores[q]:g}" for q in r.possible}
         percentage = f"{100 * r.total / r.out_of:.1f}" if r.out_of else "0.0"
-        by_hand = [q for q in r.possible if r.scores.get(q) is None]
-        status = r.status + (f"; {', '.join(by_hand)} to be graded by hand" if by_hand else "")
-        rows.append([r.student, r.assignment, *[cells.get(h, "") for h in headers]])
-        rows[-1] += [f"{r.total:g}", f"{r.out_of:g}", percentage, status]
+        rows.append([r.student, lms_id(r), r.assignment, *[cells.get(h, "") for h in headers]])
+        rows[-1] += [f"{r.total:g}", f"{r.out_of:g}", percentage, status(r)]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["student", "assignment", *headers, "total", "possible", "percentage", "status"])
+    writer.writerow(["student", "id", "assignment", *headers, "total", "possible", "percentage", "status"])
     writer.writerows(rows)
     gradebook = out / "gradebook.csv"
     _atomic_write(gradebook, buffer.getvalue())
@@ -536,16 +594,8 @@ def write_gradebook(results: list[Result], out: Path, masters_by_name: dict[str,
     feedback = out / "feedback"
     feedback.mkdir(exist_ok=True)
     for r in results:
-        lines = [f"# Feedback for {r.student}: {r.assignment}", "", f"Status: {r.status}", ""]
-        lines += [f"Autograded score: {r.total:g} / {r.out_of:g}", ""]
-        for q in columns:
-            if q not in r.possible:
-                continue
-            score = "by hand" if r.scores.get(q) is None else f"{r.scores[q]:g} / {r.possible[q]:g}"
-            lines.append(f"- **{q}** ({score})" + ("" if q in r.reasons else ": full marks"))
-            lines.extend(f"  - {reason}" for reason in r.reasons.get(q, []))
         safe = re.sub(r"[^\w.-]+", "_", f"{r.student}-{r.assignment}")
-        _atomic_write(feedback / f"{safe}.md", "\n".join(lines) + "\n")
+        _atomic_write(feedback / f"{safe}.md", feedback_text(r))
     if masters_by_name:
         from kurils import marking
 

@@ -123,4 +123,7 @@ def merge(out: Path) -> Path:
             result.reasons.pop(question)
     gradebook = grading.write_gradebook(results, out)
     print(f"merged {len(marks)} mark(s) into {gradebook}")
+    from kurils import lms
+
+    lms.export_again(out)  # the LMS files, when `kurils grade --lms` wrote some, follow the marks
     return gradebook
