@@ -101,16 +101,36 @@ def people(author: str) -> list[str]:
     return names if all(PERSON.fullmatch(name) for name in names) else []
 
 
-def _short_author(author: str, outlet: str) -> str:
-    """'Hara', 'Togo and Streltsov', 'Togo et al.', an organisation as written, or the outlet if unsigned."""
-    if author.startswith("not named"):
-        return outlet
-    if "Wikipedia" in author:
-        return outlet
-    families = [name.split(",")[0] for name in people(author)]
-    if not families:
-        return author
-    return " and ".join(families) if len(families) <= 2 else f"{families[0]} et al."
+def _year(row) -> str:
+    """The year of a work, or "n.d." for an undated one (the year it was read is not its date)."""
+    return row["date"][:4] if row["date"] else "n.d."
+
+
+def short_citation(row) -> str:
+    """'Author (year)' in a few words: a family name, an organisation, or the outlet of an unsigned work."""
+
+    def english(text: str) -> str:
+        # "外務省 (Ministry of Foreign Affairs of Japan)" -> the English in brackets
+        match = re.fullmatch(r"[^\x00-\x7f].*?\((.+)\)", text.strip())
+        return match.group(1) if match else text.strip()
+
+    author = row["author"].strip()
+    named = re.fullmatch(r"not named \((.+)\)", author)
+    if "Wikipedia" in author or "contributors" in author:  # a reference article: name it
+        outlet = english(row["outlet"]).split(", ")[0].replace(" (English)", "")
+        return f"{outlet}, “{english(row['title'])}” ({_year(row)})"
+    if named:
+        who = named.group(1)
+    elif author == "not named":
+        who = english(row["outlet"]).split(" (")[0].split(", ")[0]
+    else:
+        people = [english(part) for part in author.split(";")]
+        names = []
+        for person in people:
+            head = person.split(",")[0].strip()
+            names.append(head)  # a family name, or an organisation up to its first comma
+        who = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
+    return f"{who} ({_year(row)})"
 
 
 def citation(source_id: str, sources: pd.DataFrame | None = None) -> str:
@@ -119,8 +139,7 @@ def citation(source_id: str, sources: pd.DataFrame | None = None) -> str:
     if source_id not in sources.index:
         raise KeyError(f"{source_id!r} is not an id in sources.csv")
     row = sources.loc[source_id]
-    year = row["date"][:4] if row["date"] else "n.d."
-    text = f"{_short_author(row['author'], row['outlet'])} ({year})"
+    text = short_citation(row)
     title = escape(row["title"], quote=True)
     if row["url"]:
         return f'<a class="kurils-cite" href="{escape(row["url"], quote=True)}" title="{title}">{escape(text)}</a>'

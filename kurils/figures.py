@@ -26,6 +26,7 @@ from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from kurils import data, geography  # noqa: E402
+from kurils.display import short_citation  # noqa: E402
 
 #: Sentinel colours: replaced by the page's text colour (``currentColor``) in the SVG.
 INK = "#010203"
@@ -89,33 +90,6 @@ class Figure:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/html": self._repr_html_(), "text/plain": f"[Figure] {self.alt}"}
-
-
-def short_citation(row) -> str:
-    """'Author (year)' in a few words: a family name, an organisation, or the outlet of an unsigned work."""
-
-    def english(text: str) -> str:
-        # "外務省 (Ministry of Foreign Affairs of Japan)" -> the English in brackets
-        match = re.fullmatch(r"[^\x00-\x7f].*?\((.+)\)", text.strip())
-        return match.group(1) if match else text.strip()
-
-    author = row["author"].strip()
-    named = re.fullmatch(r"not named \((.+)\)", author)
-    if "Wikipedia" in author or "contributors" in author:  # a reference article: name it
-        outlet = english(row["outlet"]).split(", ")[0].replace(" (English)", "")
-        return f"{outlet}, “{english(row['title'])}” ({row['date'][:4]})"
-    if named:
-        who = named.group(1)
-    elif author == "not named":
-        who = english(row["outlet"]).split(" (")[0].split(", ")[0]
-    else:
-        people = [english(part) for part in author.split(";")]
-        names = []
-        for person in people:
-            head = person.split(",")[0].strip()
-            names.append(head)  # a family name, or an organisation up to its first comma
-        who = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al."
-    return f"{who} ({row['date'][:4]})"
 
 
 def source_line(sources: Iterable[str], dataset: str | Iterable[str]) -> str:

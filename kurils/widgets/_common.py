@@ -43,6 +43,14 @@ def source_titles(ids: set[str]) -> dict[str, dict]:
     }
 
 
+def citations(ids) -> dict[str, str]:
+    """Each source id's short citation as linked HTML ("Brown (2018)"), for a widget to show instead of the id."""
+    from kurils import display
+
+    sources = data.load("sources").set_index("id")
+    return {i: display.citation(i, sources) for i in sorted(set(ids))}
+
+
 def cite(ids: list[str], sources: dict[str, dict]) -> str:
     """HTML list of sources as 'Title (Outlet, date)', the title linked to the work."""
     items = []

@@ -64,6 +64,7 @@ export function summary(model) {
 }
 
 function render({ model, el }) {
+  const cites = model.get("cites") || {};
   const uid = Math.random().toString(36).slice(2, 8);
   const islands = model.get("islands");
   const names = Object.fromEntries(islands.map((i) => [i.id, i.name]));
@@ -173,7 +174,7 @@ function render({ model, el }) {
     const found = matches(model, assignment, share);
     const match = found.length
       ? found.map((p) => `<p class="match">This choice matches <strong>${esc(p.name)}</strong>, floated by ${esc(p.floated_by)}
-          (${p.date.slice(0, 4)}). ${esc(p.summary)} <span class="sources">Sources: ${esc(p.sources.join("; "))}.</span></p>`).join("")
+          (${p.date.slice(0, 4)}). ${esc(p.summary)} <span class="sources">Sources: ${p.sources.map((i) => cites[i] ?? esc(i)).join("; ")}.</span></p>`).join("")
       : `<p class="match">This choice matches no proposal in the course's data.</p>`;
     const positions = s.positions.map((p) => {
       const why = p.crossed.map(([id, side]) => `${esc(names[id])} would not be under ${side}'s sovereignty`).join("; ");
@@ -183,7 +184,7 @@ function render({ model, el }) {
         ${esc(p.stated_by)} (${p.side === "japan" ? "Japan" : "Russia"}, ${p.date.slice(0, 4)}): ${esc(p.statement)}
         ${p.met ? "" : `<span class="why">Crossed because ${why}.</span>`}
         ${p.condition ? `<span class="condition">Condition that still applies: ${esc(p.condition)}</span>` : ""}
-        <span class="sources">Sources: ${esc(p.sources.join("; "))}.</span></li>`;
+        <span class="sources">Sources: ${p.sources.map((i) => cites[i] ?? esc(i)).join("; ")}.</span></li>`;
     }).join("");
     result.innerHTML = `
       <table><caption>Area and residents to each side (residents under Russian administration, ${s.year})</caption>

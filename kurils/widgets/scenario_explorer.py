@@ -22,6 +22,7 @@ import anywidget
 import traitlets
 
 from kurils import data, settlement
+from kurils.widgets._common import citations
 from kurils.widgets.island_map import _island_records, _svg, pair
 
 SIDES = ("japan", "russia", "shared", "undecided")
@@ -122,6 +123,7 @@ class ScenarioExplorer(anywidget.AnyWidget):
     split_offsets = traitlets.List().tag(sync=True)
     #: Etorofu/Iturup's settlements: population and ``split_at`` (see :func:`kurils.settlement.settlements`).
     settlements = traitlets.List().tag(sync=True)
+    cites = traitlets.Dict().tag(sync=True)
     gradient = traitlets.Unicode().tag(sync=True)
     proposal = traitlets.Unicode("").tag(sync=True)
     assignment = traitlets.Dict().tag(sync=True)
@@ -154,6 +156,9 @@ class ScenarioExplorer(anywidget.AnyWidget):
                 for row in settlement.settlements()
             ],
             gradient=gradient,
+            cites=citations(
+                i for frame in (data.load("proposals"), data.load("positions")) for ids in frame["sources"] for i in ids
+            ),
             assignment={row["id"]: "undecided" for row in islands},
             **kwargs,
         )
@@ -332,7 +337,7 @@ class ScenarioExplorer(anywidget.AnyWidget):
             f"<li><strong>{_status(p)}</strong>: {escape(p['stated_by'])} ({p['date'][:4]}): "
             f"{escape(p['statement'])}"
             + (f" <em>Condition that still applies:</em> {escape(p['condition'])}" if p["condition"] else "")
-            + f" <small>Sources: {escape('; '.join(p['sources']))}.</small></li>"
+            + f" <small>Sources: {'; '.join(self.cites.get(i, escape(i)) for i in p['sources'])}.</small></li>"
             for p in result["positions"]
         )
         return (
