@@ -99,9 +99,9 @@ def test_the_placeholder_check_catches_stale_text():
 def test_a_chapter_page_shows_no_code_unless_the_reader_opens_it(built_site, chapter):
     soup = _soup(built_site / "chapters" / f"{chapter.stem}.html")
     cells = soup.select("div.cell")
-    shown = [cell for cell in cells if cell.select_one(".cell_input") and not cell.select_one("details")]
+    shown = [cell for cell in cells if cell.select_one(".cell_input") and not cell.select_one("details.above-input")]
     assert shown == [], f"{chapter.stem}: {len(shown)} code cells shown without a 'Show the code' toggle"
-    for toggle in soup.select("div.cell details"):
+    for toggle in soup.select("div.cell details.above-input"):
         assert "Show the code" in toggle.get_text(), chapter.stem
 
 
@@ -161,3 +161,21 @@ def test_table_headers_are_words_and_the_data_keep_their_names():
     html = styled.to_html()
     assert "Japanese name" in html and "Area (km²)" in html and "name_ja_en" not in html
     assert list(styled.data.columns) == ["name_ja_en", "area_km2", "sources"]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_a_run_of_citation_markers_is_one_marker(built_site, chapter):
+    soup = _soup(built_site / "chapters" / f"{chapter.stem}.html")
+    groups = soup.select(".kurils-cite-group")
+    for ref in soup.select("a.footnote-reference"):
+        if ref.find_parent(class_="kurils-cite-group"):
+            continue
+        after = ref.next_sibling
+        assert not (getattr(after, "name", None) == "a" and "footnote-reference" in after.get("class", [])), (
+            f"{chapter.stem}: markers {ref.get_text()}{after.get_text()} stand in a row"
+        )
+    for group in groups:
+        shown = re.sub(r"\[(\d+)\]", r"\1", group.get_text())  # each number's own brackets are hidden by CSS
+        assert re.fullmatch(r"\[\d+(?:–\d+)?(?:, \d+(?:–\d+)?)*\]", shown), f"{chapter.stem}: {shown}"
+    if chapter.stem.startswith("01"):
+        assert any("–" in g.get_text() for g in groups), "chapter 1's long run is not shortened to a range"
