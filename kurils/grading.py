@@ -175,7 +175,17 @@ the masters, so it does not need them.
 """
 
 
-def release(
+
+def release(*args, **kwargs):
+    """Write student notebooks (see ``_release``), waiting for any build of this checkout that uses the
+    same work folder (``_build/assign``) to finish."""
+    from kurils import buildlock
+
+    with buildlock.held():
+        return _release(*args, **kwargs)
+
+
+def _release(
     masters_dir: Path,
     out: Path = RELEASE,
     autograder_dir: Path = AUTOGRADER,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from kurils import bib, grading, notebooks
+from kurils import bib, buildlock, grading, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
@@ -40,6 +40,11 @@ def vendor() -> Path:
 
     Widgets are drawn by anywidget-static.js (DECISIONS 8); nothing is fetched from a CDN.
     """
+    with buildlock.held():
+        return _vendor()
+
+
+def _vendor() -> Path:
     if VENDOR.exists():
         shutil.rmtree(VENDOR)
     VENDOR.mkdir(parents=True)
@@ -89,6 +94,12 @@ def _sources_fingerprint(strict: bool, builder: str = "html") -> str:
 
 
 def build(all_pages: bool = False, builder: str = "html", strict: bool = True) -> Path:
+    """Build the site (see ``_build_site``), waiting for any other build of this checkout to finish."""
+    with buildlock.held():
+        return _build_site(all_pages, builder, strict)
+
+
+def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     """Build the site strictly (warnings are errors) into _build/html (or _build/BUILDER).
 
     ``strict=False`` is only for `kurils bench --quick`, which leaves out pages others link to.

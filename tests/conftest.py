@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-from kurils import grading, site
+from kurils import buildlock, grading, site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,9 +22,31 @@ def built_site() -> Path:
 
 
 @pytest.fixture(scope="session")
-def released(tmp_path_factory) -> dict[str, Path]:
+def _release(tmp_path_factory) -> tuple[dict[str, Path], dict[str, Path]]:
+    """Release the masters once per test process; keep copies of the solution notebooks otter wrote
+    in _build/assign, taken under the build lock (a site build in another process rewrites that folder)."""
+    out = tmp_path_factory.mktemp("release")
+    with buildlock.held():
+        students = grading.release(ROOT / "exercises", out)
+        solutions = {}
+        for name in students:
+            solution = ROOT / "_build" / "assign" / name / "dist" / "autograder" / f"{name}.ipynb"
+            solutions[name] = out / "solutions" / name / f"{name}.ipynb"
+            solutions[name].parent.mkdir(parents=True)
+            shutil.copyfile(solution, solutions[name])
+    return students, solutions
+
+
+@pytest.fixture(scope="session")
+def released(_release) -> dict[str, Path]:
     """Student notebooks released from the masters in exercises/."""
-    return grading.release(ROOT / "exercises", tmp_path_factory.mktemp("release"))
+    return _release[0]
+
+
+@pytest.fixture(scope="session")
+def solutions(_release) -> dict[str, Path]:
+    """Each chapter's solution notebook (the master with its answers, as otter assign ran it)."""
+    return _release[1]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -14,6 +14,8 @@ from kurils import notebooks, pdf
 ROOT = Path(__file__).resolve().parent.parent
 STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
+pytestmark = pytest.mark.slow
+
 
 def _title(page: str) -> str:
     text = (ROOT / f"{page}.md").read_text(encoding="utf-8")

@@ -1,0 +1,120 @@
+"""Every chapter's exercise: its solution scores full marks and an unanswered notebook scores low; releases
+of one chapter, the wheel and the gradebook's atomic write. (Apart from test_exercises.py so that the two
+slow grading runs can go to different test workers.)"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kurils import grading
+
+ROOT = Path(__file__).resolve().parent.parent
+MASTERS = ROOT / "exercises"
+
+
+def test_the_gradebook_is_written_atomically(tmp_path, monkeypatch):
+    target = tmp_path / "gradebook.csv"
+    target.write_text("old,complete\n", encoding="utf-8")
+
+    def crash(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(grading.os, "replace", crash)
+    with pytest.raises(OSError):
+        grading._atomic_write(target, "new,half")
+    assert target.read_text(encoding="utf-8") == "old,complete\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
+
+
+def test_an_unknown_chapter_is_refused_plainly(tmp_path):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "a.ipynb").write_text("{}", encoding="utf-8")
+    with pytest.raises(SystemExit, match="no master for ch42"):
+        grading.grade(tmp_path / "class", MASTERS, tmp_path / "out", chapter="42")
+    with pytest.raises(SystemExit, match="give a chapter number"):
+        grading.grade(tmp_path / "class", MASTERS, tmp_path / "out", chapter="three")
+    with pytest.raises(SystemExit, match="must not be inside the submissions folder"):
+        grading.grade(tmp_path / "class", MASTERS, tmp_path / "class" / "grades")
+
+
+def test_release_of_one_chapter_hands_out_notebooks_and_data_but_keeps_the_zip_apart(tmp_path):
+    import zipfile
+
+    written = grading.release(MASTERS, tmp_path / "hand-out", tmp_path / "private", chapter="ch01")
+    assert list(written) == ["ch01"]
+    hand_out = tmp_path / "hand-out"
+    assert {"ch01.ipynb", "data", "README.md", "requirements.txt"} <= {p.name for p in hand_out.iterdir()}
+    assert (hand_out / "data" / "islands.csv").read_bytes() == (ROOT / "data" / "islands.csv").read_bytes()
+    assert not list(hand_out.rglob("*.zip"))
+    with zipfile.ZipFile(tmp_path / "private" / "ch01.zip") as archive:
+        names = archive.namelist()
+    assert "otter_config.json" in names and any(n.startswith("tests/") for n in names)
+    for path in hand_out.rglob("*"):
+        if path.is_file() and path.suffix in (".ipynb", ".md", ".txt", ".csv", ".json"):
+            assert grading.leaks(path.read_text(encoding="utf-8"), grading.masters(MASTERS)["ch01"]) == [], path
+    with pytest.raises(SystemExit, match="must not be inside"):
+        grading.release(MASTERS, tmp_path / "x", tmp_path / "x" / "private", chapter=1)
+
+
+def test_the_package_wheel_carries_the_data_but_no_solution_or_hidden_test(tmp_path):
+    """What `pip install` puts on a student's machine (e.g. on Colab or a hub) gives nothing away."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "source"
+    for name in subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split():
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / name, source / name)
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)]
+    subprocess.run([*command, str(source)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("kurils-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    assert any(name.endswith("share/kurils/data/islands.csv") for name in files)
+    assert any(name.endswith("share/kurils/data/geography/region.geojson") for name in files)
+    assert not [name for name in files if "exercises" in name]
+    for master in grading.masters(MASTERS).values():
+        secrets = [t.splitlines()[0] for t in grading.hidden_tests(master)] + grading.solution_lines(master)
+        for name, content in files.items():
+            text = content.decode("utf-8", "replace")
+            assert not [s for s in secrets if s in text], f"{name} contains a line of {master.name}"
+
+
+@pytest.fixture(scope="module")
+def every_chapter(released, solutions, tmp_path_factory):
+    """Each chapter's solution notebook and unanswered student notebook, graded in one run."""
+    folder = tmp_path_factory.mktemp("all-chapters")
+    for name, student in released.items():
+        solution = solutions[name]
+        (folder / f"solution-{name}").mkdir()
+        shutil.copyfile(solution, folder / f"solution-{name}" / f"{name}.ipynb")
+        (folder / f"unanswered-{name}").mkdir()
+        shutil.copyfile(student, folder / f"unanswered-{name}" / f"{name}.ipynb")
+    gradebook = grading.grade(folder, MASTERS, tmp_path_factory.mktemp("all-grades"), time_limit=120, jobs=2)
+    results = json.loads((gradebook.parent / "results.json").read_text(encoding="utf-8"))
+    return {(r["student"], r["assignment"]): grading.Result(**r) for r in results}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(grading.masters(MASTERS)))
+def test_every_chapter_exercise_grades_its_solution_full_and_an_unanswered_notebook_low(every_chapter, name):
+    master = grading.masters(MASTERS)[name]
+    spec = grading.questions(master)
+    assert 6 <= len(spec) <= 12, f"{name} has {len(spec)} questions"
+    assert any(q["manual"] for q in spec.values()), f"{name} has no written question"
+    solution = every_chapter[(f"solution-{name}", name)]
+    assert solution.status.startswith("graded"), solution.status
+    autograded = sum(points for q, points in solution.possible.items() if not spec[q]["manual"])
+    assert autograded > 0 and solution.total == autograded, solution.reasons
+    assert solution.out_of == sum(q["points"] for q in spec.values()), "possible counts the written points too"
+    unanswered = every_chapter[(f"unanswered-{name}", name)]
+    assert unanswered.total < unanswered.out_of / 4, f"an unanswered {name} scores {unanswered.total}"
