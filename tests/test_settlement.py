@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jupytext
 import pytest
 
 from kurils import data, display, settlement
@@ -83,8 +84,8 @@ def test_settlements_lie_on_their_island_and_on_the_side_of_the_line_the_widget_
 
 def _chapter_table(monkeypatch) -> dict:
     """Run chapter 11's code cells up to its outcome table and return that table by formula name."""
-    text = (ROOT / "chapters" / "11-settlement.md").read_text(encoding="utf-8")
-    cells = re.findall(r"```\{code-cell\} ipython3\n(.*?)```", text, flags=re.S)
+    notebook = jupytext.read(ROOT / "chapters" / "11-settlement.md")  # cell options (tags) are metadata
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     shown = []
     monkeypatch.setattr(display, "table", lambda frame, *a, **k: shown.append(frame))
     namespace: dict = {}
