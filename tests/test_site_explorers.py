@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from browsing import SCREENSHOTS, jupyter, open_page, run_all_in_lab
 
-from kurils import data
+from kurils import data, display
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -211,7 +211,7 @@ def test_the_source_comparer_sets_two_documents_side_by_side(chapter7):
     jamestown = set(excerpts[excerpts["sources"].str[0] == "jamestown-edm-2016"]["topic"])
     empty = next(t for t in topics if t not in jamestown)  # a topic the document says nothing on, from the data
     widget.locator("select.topic").select_option(empty)
-    assert f"No excerpt from {titles['jamestown-edm-2016']} on {empty}." in columns.nth(1).inner_text()
+    assert f"No excerpt from {titles['jamestown-edm-2016']} on {display.value(empty)}." in columns.nth(1).inner_text()
     widget.locator("select.right").select_option("ru-journal-2018")
     widget.locator("select.topic").select_option("the-west")
     right = excerpts[(excerpts["sources"].str[0] == "ru-journal-2018") & (excerpts["topic"] == "the-west")]
