@@ -67,7 +67,9 @@ VALUES = {
     "other": "other matters",
     "official-visit": "official visit",
     "working-visit": "working visit",
-    "sidelines": "on the sidelines of a summit",
+    "visit": "visit (official or working not stated)",
+    "sidelines": "on the sidelines of a multilateral meeting",
+    "informal": "informal meeting",
     "phone-call": "phone call",
 }
 

@@ -25,7 +25,11 @@ import pandas as pd  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
-from kurils import data, geography  # noqa: E402
+from kurils import (  # noqa: E402
+    data,
+    display,  # noqa: E402
+    geography,
+)
 from kurils.display import short_citation  # noqa: E402
 
 #: Sentinel colours: replaced by the page's text colour (``currentColor``) in the SVG.
@@ -43,12 +47,7 @@ DATASETS = {
     "lines": "lines (drawn schematically through each strait)",
 }
 ISLANDS = ["habomai", "shikotan", "kunashiri", "etorofu"]
-FORMATS = {
-    "official-visit": "official visit",
-    "working-visit": "working visit",
-    "informal": "informal meeting",
-    "sidelines": "on the sidelines of a multilateral meeting",
-}
+FORMATS = {k: display.value(k) for k in ("official-visit", "working-visit", "visit", "informal", "sidelines")}
 #: Longer lists of works behind a figure are folded into a <details> element.
 SHOWN_CITATIONS = 8
 WIDTH = 5.0  # inches: 360 SVG units, about 1:1 on a phone and a little larger on a wide screen

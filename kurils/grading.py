@@ -175,7 +175,6 @@ the masters, so it does not need them.
 """
 
 
-
 def release(*args, **kwargs):
     """Write student notebooks (see ``_release``), waiting for any build of this checkout that uses the
     same work folder (``_build/assign``) to finish."""

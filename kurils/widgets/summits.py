@@ -13,16 +13,12 @@ from pathlib import Path
 
 import traitlets
 
-from kurils import data
+from kurils import data, display
 from kurils.widgets._common import DataWidget, cite, known, records, source_titles
 
 COLUMNS = ["id", "date", "end_date", "place", "format", "occasion", "outcome", "sources", "note"]
 FORMATS = {
-    "official-visit": "official visit",
-    "working-visit": "working visit",
-    "sidelines": "on the sidelines of a multilateral meeting",
-    "informal": "informal meeting",
-    "phone-call": "phone call",
+    k: display.value(k) for k in ("official-visit", "working-visit", "visit", "sidelines", "informal", "phone-call")
 }
 
 
