@@ -10,6 +10,7 @@
 - sphinxcontrib-bibtex looks up its pybtex style plugins again for every {footcite}, and each
   look-up scans every installed package's entry points (about 0.05 s, most of a cold build's
   Sphinx time; found by `kurils bench`). The look-ups are cached for the build.
+- The "Show the code" toggles are named by their text, not "Toggle hidden content".
 - A run of citation markers ([3][4][5][6][9]) becomes one marker, [3–6, 9]: a long run broke the
   sentence it supported. Every footnote stays in the page's list of sources.
 - The site's root ``index.html`` is a complete redirect page (language, title, a link to follow,
@@ -59,6 +60,13 @@ def _is_thebe(script) -> bool:
 def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
     if "script_files" in context:
         context["script_files"] = [s for s in context["script_files"] if not _is_thebe(s)]
+
+
+def _name_code_toggles(app, pagename, templatename, context, doctree) -> None:
+    """myst-nb labels each "Show the code" toggle "Toggle hidden content", a name that does not contain its
+    visible text (WCAG 2.5.3, axe's label-content-name-mismatch); without the label, the text names it."""
+    if "body" in context:
+        context["body"] = context["body"].replace('<summary aria-label="Toggle hidden content">', "<summary>")
 
 
 def _cache_pybtex_plugins() -> None:
@@ -169,4 +177,5 @@ def setup(app):
     app.connect("html-page-context", _notebook_and_launch_links, priority=502)
     _cache_pybtex_plugins()
     app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("html-page-context", _name_code_toggles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
