@@ -47,6 +47,11 @@ DATASETS = (
     "positions",
     "loaded_terms",
     "places",
+    "trade",
+    "economy",
+    "island_population",
+    "kuril_programmes",
+    "polls",
 )
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
