@@ -802,7 +802,9 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
         raise ValueError("trade has no rows to draw")
     fig, ax = plt.subplots(figsize=(WIDTH, 3.3))
     for i, (reporter, rows) in enumerate(trade.groupby("reporter", sort=True)):
-        ax.plot(rows["year"], rows["total_usd_bn"], MARKERS[i], color=PALETTE[i], markersize=8, label=REPORTERS[reporter])
+        ax.plot(
+            rows["year"], rows["total_usd_bn"], MARKERS[i], color=PALETTE[i], markersize=8, label=REPORTERS[reporter]
+        )
         for _, row in rows.iterrows():
             ax.annotate(
                 f"{row['total_usd_bn']:g}",
@@ -816,7 +818,14 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
     split = trade.dropna(subset=["japan_exports_usd_bn", "japan_imports_usd_bn"])
     for _, row in split.iterrows():
         ax.bar(row["year"], row["japan_imports_usd_bn"], width=0.6, color=GREEN, alpha=0.6)
-        ax.bar(row["year"], row["japan_exports_usd_bn"], width=0.6, bottom=row["japan_imports_usd_bn"], color=PURPLE, alpha=0.6)
+        ax.bar(
+            row["year"],
+            row["japan_exports_usd_bn"],
+            width=0.6,
+            bottom=row["japan_imports_usd_bn"],
+            color=PURPLE,
+            alpha=0.6,
+        )
     if not split.empty:
         ax.bar([], [], color=GREEN, alpha=0.6, label="Japan's imports from Russia")
         ax.bar([], [], color=PURPLE, alpha=0.6, label="Japan's exports to Russia")
@@ -830,8 +839,8 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
         fig,
         caption=(
             "Japan–Russia trade in goods, in the years for which this course found a sourced figure; "
-            f"no point is drawn for {len(missing)} of the 19 years from 2000 to 2018. Each side's customs count the same "
-            "trade differently."
+            f"no point is drawn for {len(missing)} of the 19 years from 2000 to 2018. "
+            "Each side's customs count the same trade differently."
         ),
         alt=(
             "Chart of Japan–Russia trade by year: "
@@ -885,8 +894,7 @@ def island_population(population: pd.DataFrame | None = None) -> Figure:
             + "; ".join(
                 f"{PLACES[place]}: "
                 + ", ".join(
-                    f"{r['year']} {r['population']:,}"
-                    for _, r in population[population["place"] == place].iterrows()
+                    f"{r['year']} {r['population']:,}" for _, r in population[population["place"] == place].iterrows()
                 )
                 for place in shown
             )
@@ -954,7 +962,9 @@ def opinion_polls(polls: pd.DataFrame | None = None) -> Figure:
             if kind not in rows.index:
                 continue
             share = float(rows.loc[kind, "percent"])
-            ax.barh(y, share, left=left, color=colours[kind], height=0.62, label=None if kind in used else ANSWERS[kind])
+            ax.barh(
+                y, share, left=left, color=colours[kind], height=0.62, label=None if kind in used else ANSWERS[kind]
+            )
             used.add(kind)
             if share >= 6:
                 ax.text(left + share / 2, y, f"{share:g}", ha="center", va="center", fontsize=9.5, color="#ffffff")
