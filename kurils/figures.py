@@ -20,7 +20,9 @@ from html import escape
 import matplotlib
 
 matplotlib.use("svg")
+import matplotlib.patches  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
@@ -810,8 +812,8 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
                 f"{row['total_usd_bn']:g}",
                 (row["year"], row["total_usd_bn"]),
                 textcoords="offset points",
-                xytext=(8 if reporter == "japan" else -8, 0),
-                ha="left" if reporter == "japan" else "right",
+                xytext=(8, 0) if reporter == "japan" else (0, -15),
+                ha="left" if reporter == "japan" else "center",
                 va="center",
                 fontsize=10,
             )
@@ -826,14 +828,17 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
             color=PURPLE,
             alpha=0.6,
         )
+    handles, _ = ax.get_legend_handles_labels()
     if not split.empty:
-        ax.bar([], [], color=GREEN, alpha=0.6, label="Japan's imports from Russia")
-        ax.bar([], [], color=PURPLE, alpha=0.6, label="Japan's exports to Russia")
+        handles += [
+            matplotlib.patches.Patch(color=GREEN, alpha=0.6, label="of which Japan's imports from Russia"),
+            matplotlib.patches.Patch(color=PURPLE, alpha=0.6, label="of which Japan's exports to Russia"),
+        ]
     ax.set_xlim(1999.5, 2018.5)
     ax.set_ylim(0, trade["total_usd_bn"].max() * 1.25)
     ax.set_xticks(range(2000, 2019, 3))
     ax.set_ylabel("billion US dollars")
-    ax.legend(fontsize=9.5, loc="upper left")
+    ax.legend(handles=handles, fontsize=9.5, loc="upper left", bbox_to_anchor=(0.0, -0.14))
     missing = sorted(set(range(2000, 2019)) - set(trade["year"]))
     return figure(
         fig,
@@ -881,7 +886,7 @@ def island_population(population: pd.DataFrame | None = None) -> Figure:
     ax.set_ylabel("people")
     ax.set_ylim(0, population["population"].max() * 1.15)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.legend(fontsize=9.5, loc="center right")
+    ax.legend(fontsize=9.5, loc="upper left", bbox_to_anchor=(0.0, -0.12))
     return figure(
         fig,
         caption=(
@@ -953,7 +958,9 @@ def opinion_polls(polls: pd.DataFrame | None = None) -> Figure:
     order = polls.sort_values(["country", "fieldwork"]).drop_duplicates("poll")
     fig, ax = plt.subplots(figsize=(WIDTH, 1.3 + 0.52 * len(order)))
     kinds = [k for k in ANSWERS if k in set(polls["answer_kind"])]
-    colours = {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(kinds)}
+    colours = {"four-islands": BLUE, "two-first": ORANGE, "two-only": GREEN}
+    colours |= {"support-transfer": PURPLE, "oppose-transfer": RED, "undecided": GREY}
+    hatches = {"support-transfer": "//", "oppose-transfer": "//", "undecided": "//"}
     names, used = [], set()
     for y, (_, head) in enumerate(order.iloc[::-1].iterrows()):
         rows = polls[polls["poll"] == head["poll"]].set_index("answer_kind")
@@ -962,9 +969,8 @@ def opinion_polls(polls: pd.DataFrame | None = None) -> Figure:
             if kind not in rows.index:
                 continue
             share = float(rows.loc[kind, "percent"])
-            ax.barh(
-                y, share, left=left, color=colours[kind], height=0.62, label=None if kind in used else ANSWERS[kind]
-            )
+            label = None if kind in used else ANSWERS[kind]
+            ax.barh(y, share, left=left, color=colours[kind], height=0.62, label=label, hatch=hatches.get(kind))
             used.add(kind)
             if share >= 6:
                 ax.text(left + share / 2, y, f"{share:g}", ha="center", va="center", fontsize=9.5, color="#ffffff")
