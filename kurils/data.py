@@ -47,6 +47,11 @@ DATASETS = (
     "positions",
     "loaded_terms",
     "places",
+    "trade",
+    "economy",
+    "island_population",
+    "kuril_programmes",
+    "polls",
 )
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -118,6 +123,13 @@ def _row_checks(name: str, row: dict) -> list[str]:
             problems.append(f"date {row['date']!r} does not have the precision {row['date_precision']!r}")
     if name == "proposals" and (row.get("etorofu") == "split") != (row.get("etorofu_japan_share") is not None):
         problems.append("etorofu_japan_share is given exactly when etorofu is 'split'")
+    if name == "trade" and row.get("year") and row.get("reporter") and row.get("id"):
+        if row["id"] != f"trade-{row['year']}-{row['reporter']}":
+            problems.append(f"id should be trade-{row['year']}-{row['reporter']} (its year and reporter)")
+    parts = (row.get("japan_exports_usd_bn"), row.get("japan_imports_usd_bn"), row.get("total_usd_bn"))
+    if name == "trade" and None not in parts and abs(parts[0] + parts[1] - parts[2]) > 0.03 * parts[2]:
+        exports, imports, total = parts
+        problems.append(f"exports {exports:g} + imports {imports:g} differ from total_usd_bn {total:g} by more than 3%")
     if name == "sources" and not row.get("date") and not row.get("accessed"):
         problems.append("an undated source needs 'accessed' (when it was read)")
     if name == "positions":

@@ -20,7 +20,9 @@ from html import escape
 import matplotlib
 
 matplotlib.use("svg")
+import matplotlib.patches  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
@@ -786,4 +788,216 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
         ),
         sources=[s for p in shown for s in positions.loc[p, "sources"]],
         dataset=["proposals", "positions"],
+    )
+
+
+# --- the economy and the wider frame (issue 17) ---------------------------------------------------
+
+REPORTERS = {"japan": "Japan's customs statistics", "russia": "Russia's customs statistics"}
+
+
+def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
+    """Chapter 7: Japan–Russia trade by year, one marker style per reporting side; exports and imports where given."""
+    trade = (data.load("trade") if trade is None else trade).sort_values(["year", "reporter"])
+    if trade.empty:
+        raise ValueError("trade has no rows to draw")
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.3))
+    for i, (reporter, rows) in enumerate(trade.groupby("reporter", sort=True)):
+        ax.plot(
+            rows["year"], rows["total_usd_bn"], MARKERS[i], color=PALETTE[i], markersize=8, label=REPORTERS[reporter]
+        )
+        for _, row in rows.iterrows():
+            ax.annotate(
+                f"{row['total_usd_bn']:g}",
+                (row["year"], row["total_usd_bn"]),
+                textcoords="offset points",
+                xytext=(8, 0) if reporter == "japan" else (0, -15),
+                ha="left" if reporter == "japan" else "center",
+                va="center",
+                fontsize=10,
+            )
+    split = trade.dropna(subset=["japan_exports_usd_bn", "japan_imports_usd_bn"])
+    for _, row in split.iterrows():
+        ax.bar(row["year"], row["japan_imports_usd_bn"], width=0.6, color=GREEN, alpha=0.6)
+        ax.bar(
+            row["year"],
+            row["japan_exports_usd_bn"],
+            width=0.6,
+            bottom=row["japan_imports_usd_bn"],
+            color=PURPLE,
+            alpha=0.6,
+        )
+    handles, _ = ax.get_legend_handles_labels()
+    if not split.empty:
+        handles += [
+            matplotlib.patches.Patch(color=GREEN, alpha=0.6, label="of which Japan's imports from Russia"),
+            matplotlib.patches.Patch(color=PURPLE, alpha=0.6, label="of which Japan's exports to Russia"),
+        ]
+    ax.set_xlim(1999.5, 2018.5)
+    ax.set_ylim(0, trade["total_usd_bn"].max() * 1.25)
+    ax.set_xticks(range(2000, 2019, 3))
+    ax.set_ylabel("billion US dollars")
+    ax.legend(handles=handles, fontsize=9.5, loc="upper left", bbox_to_anchor=(0.0, -0.14))
+    missing = sorted(set(range(2000, 2019)) - set(trade["year"]))
+    return figure(
+        fig,
+        caption=(
+            "Japan–Russia trade in goods, in the years for which this course found a sourced figure; "
+            f"no point is drawn for {len(missing)} of the 19 years from 2000 to 2018. "
+            "Each side's customs count the same trade differently."
+        ),
+        alt=(
+            "Chart of Japan–Russia trade by year: "
+            + "; ".join(
+                f"{r['year']}, {REPORTERS[r['reporter']]}: {r['total_usd_bn']:g} billion dollars"
+                + (
+                    f" (Japan's exports {r['japan_exports_usd_bn']:g}, imports {r['japan_imports_usd_bn']:g})"
+                    if pd.notna(r["japan_exports_usd_bn"]) and pd.notna(r["japan_imports_usd_bn"])
+                    else ""
+                )
+                for _, r in trade.iterrows()
+            )
+            + f". No figure for {', '.join(map(str, missing))}."
+        ),
+        sources=_ids(trade),
+        dataset="trade",
+    )
+
+
+PLACES = {
+    "four-islands": "the four islands",
+    "yuzhno-kurilsky-district": "Yuzhno-Kurilsky district",
+    "yuzhno-kurilsk": "Yuzhno-Kurilsk (Kunashiri/Kunashir)",
+    "kurilsk": "Kurilsk, Shana before 1945 (Etorofu/Iturup)",
+}
+
+
+def island_population(population: pd.DataFrame | None = None) -> Figure:
+    """Chapter 1: people on the four islands (1945, 2016, 2018) and in their two main towns at each count."""
+    population = (data.load("island_population") if population is None else population).sort_values("year")
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.4))
+    shown = [p for p in PLACES if p in set(population["place"])]
+    for i, place in enumerate(shown):
+        rows = population[population["place"] == place]
+        ax.plot(rows["year"], rows["population"], "-" + MARKERS[i], color=PALETTE[i], markersize=7, label=PLACES[place])
+    ax.axvline(1945.6, color=INK, linewidth=0.8, linestyle=":")
+    ax.text(1946.5, population["population"].max() * 1.02, "Soviet administration\nfrom 1945", fontsize=9, va="top")
+    ax.set_ylabel("people")
+    ax.set_ylim(0, population["population"].max() * 1.15)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(fontsize=9.5, loc="upper left", bbox_to_anchor=(0.0, -0.12))
+    return figure(
+        fig,
+        caption=(
+            "People living on the four islands in 1945 (Japanese residents), in 2016 and 2018 (Russian figures and "
+            "Japanese government estimates), and in the two main towns at the Soviet and Russian censuses. "
+            "Lines join counts years apart; nothing is known here about the years between."
+        ),
+        alt=(
+            "Line chart of population: "
+            + "; ".join(
+                f"{PLACES[place]}: "
+                + ", ".join(
+                    f"{r['year']} {r['population']:,}" for _, r in population[population["place"] == place].iterrows()
+                )
+                for place in shown
+            )
+            + "."
+        ),
+        sources=_ids(population),
+        dataset="island_population",
+    )
+
+
+def kuril_programme_budgets(programmes: pd.DataFrame | None = None) -> Figure:
+    """Chapter 1: each federal programme for the Kurils as a bar over its years, labelled with its announced budget."""
+    programmes = (data.load("kuril_programmes") if programmes is None else programmes).sort_values("first_year")
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.2 + 0.55 * len(programmes)))
+    labels = []
+    for i, (_, row) in enumerate(programmes.iterrows()):
+        y = len(programmes) - 1 - i
+        ax.barh(y, row["last_year"] - row["first_year"] + 1, left=row["first_year"], height=0.55, color=PALETTE[i])
+        parts = []
+        if pd.notna(row["federal_rub_bn"]):
+            parts.append(f"federal {row['federal_rub_bn']:g}")
+        if pd.notna(row["total_rub_bn"]):
+            parts.append(f"all sources {row['total_rub_bn']:g}")
+        budget = (", ".join(parts) + " bn roubles") if parts else "budget not found"
+        labels.append(f"{row['first_year']}–{row['last_year']}: {budget}")
+        ax.text(row["first_year"] + 0.3, y, labels[-1], va="center", fontsize=9.5, color="#ffffff")
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_xlim(programmes["first_year"].min() - 0.5, programmes["last_year"].max() + 1.5)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return figure(
+        fig,
+        caption=(
+            "Russia's federal programmes for the Kuril Islands, with the budgets announced for them (roubles at the "
+            "prices of each year, for the whole chain under Russian administration, not only the four islands)."
+        ),
+        alt="Bars over the years each programme covers: " + "; ".join(labels) + ".",
+        sources=_ids(programmes),
+        dataset="kuril_programmes",
+    )
+
+
+ANSWERS = {
+    "four-islands": "all four islands together",
+    "two-first": "two islands first, the rest later",
+    "two-only": "two islands only",
+    "support-transfer": "would support handing islands to Japan",
+    "oppose-transfer": "would not",
+    "undecided": "hard to say",
+}
+
+
+def opinion_polls(polls: pd.DataFrame | None = None) -> Figure:
+    """Chapter 9: one horizontal stacked bar per poll, Japanese polls above Russian ones, answers by kind."""
+    polls = data.load("polls") if polls is None else polls
+    order = polls.sort_values(["country", "fieldwork"]).drop_duplicates("poll")
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.3 + 0.52 * len(order)))
+    kinds = [k for k in ANSWERS if k in set(polls["answer_kind"])]
+    colours = {"four-islands": BLUE, "two-first": ORANGE, "two-only": GREEN}
+    colours |= {"support-transfer": PURPLE, "oppose-transfer": RED, "undecided": GREY}
+    hatches = {"support-transfer": "//", "oppose-transfer": "//", "undecided": "//"}
+    names, used = [], set()
+    for y, (_, head) in enumerate(order.iloc[::-1].iterrows()):
+        rows = polls[polls["poll"] == head["poll"]].set_index("answer_kind")
+        left = 0.0
+        for kind in kinds:
+            if kind not in rows.index:
+                continue
+            share = float(rows.loc[kind, "percent"])
+            label = None if kind in used else ANSWERS[kind]
+            ax.barh(y, share, left=left, color=colours[kind], height=0.62, label=label, hatch=hatches.get(kind))
+            used.add(kind)
+            if share >= 6:
+                ax.text(left + share / 2, y, f"{share:g}", ha="center", va="center", fontsize=9.5, color="#ffffff")
+            left += share
+        names.append(f"{head['pollster']}, {head['fieldwork'][:7]} ({head['country'].capitalize()})")
+    ax.set_yticks(range(len(order)), names[: len(order)], fontsize=9.5)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("per cent of respondents")
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.35, -0.28), ncol=2)
+    return figure(
+        fig,
+        caption=(
+            "Opinion on the islands in Japan and Russia, 2016–2018, as newspapers and the Levada Center reported it. "
+            "Each poll asked its own question (see the polls data for the wording), so the bars are not one scale; "
+            "shares that do not add up to 100 leave out other answers."
+        ),
+        alt=(
+            "Stacked bars, one per poll: "
+            + "; ".join(
+                f"{h['pollster']} ({h['country']}, {h['fieldwork'][:7]}): "
+                + ", ".join(
+                    f"{ANSWERS[r['answer_kind']]} {r['percent']:g}%"
+                    for _, r in polls[polls["poll"] == h["poll"]].iterrows()
+                )
+                for _, h in order.iterrows()
+            )
+            + "."
+        ),
+        sources=_ids(polls),
+        dataset="polls",
     )

@@ -71,6 +71,11 @@ def _broken_copy(tmp_path: Path, name: str, row: int, column: str, value: str) -
         ("proposals", "sources", "", "sources: required, but empty"),
         ("positions", "requires_japan", "iturup", "does not match the pattern"),
         ("positions", "side", "both", "side: 'both' is not one of"),
+        ("trade", "reporter", "china", "reporter: 'china' is not one of"),
+        ("trade", "year", "2006", "id should be trade-2006-japan"),
+        ("polls", "percent", "120", "percent: 120 is above the maximum 100"),
+        ("economy", "plan_point", "9", "plan_point: 9 is above the maximum 8"),
+        ("island_population", "place", "urup", "place: 'urup' is not one of"),
     ],
 )
 def test_a_broken_row_is_rejected_with_file_line_and_problem(tmp_path, name, column, value, message):
@@ -204,3 +209,12 @@ def test_no_position_requires_an_island_for_both_sides(tmp_path):
     copy = _broken_copy(tmp_path, "positions", row, "requires_russia", frame.loc[row, "requires_japan"])
     with pytest.raises(data.DataError, match="cannot be required by both sides"):
         data.load("positions", copy)
+
+
+def test_trade_exports_and_imports_must_add_up_to_the_total(tmp_path):
+    frame = data.load("trade")
+    row = int(frame["japan_exports_usd_bn"].notna().to_numpy().argmax())
+    total = frame.loc[row, "total_usd_bn"]
+    copy = _broken_copy(tmp_path, "trade", row, "total_usd_bn", f"{total * 1.5:g}")
+    with pytest.raises(data.DataError, match=rf"trade.csv, line {row + 2} .*differ from total_usd_bn"):
+        data.load("trade", copy)

@@ -89,6 +89,10 @@ CHARTS = {
     "meetings timeline": lambda: figures.meetings_timeline(["2014-russia-recognises-crimea"]),
     "documents and events": lambda: figures.documents_and_events(["asan-forum-2013", "ru-journal-2018"], 2013, 2018),
     "red lines": lambda: figures.red_lines(_checks()),
+    "trade by year": figures.trade_by_year,
+    "island population": figures.island_population,
+    "kuril programmes": figures.kuril_programme_budgets,
+    "opinion polls": figures.opinion_polls,
 }
 
 
@@ -222,3 +226,38 @@ def test_every_chapter_page_has_a_figure_with_caption_alt_text_and_source(built_
             assert figure["links"] and set(figure["links"]) <= urls, chapter.name
         # the reader sees the figure, not the code that draws it
         assert "figures.</span>" not in html and "from kurils import figures" not in html, chapter.name
+
+
+def test_trade_chart_states_every_figure_and_every_year_without_one():
+    trade = data.load("trade")
+    alt = figures.trade_by_year(trade).alt
+    for _, row in trade.iterrows():
+        assert f"{row['year']}, " in alt and f"{row['total_usd_bn']:g} billion" in alt, row["id"]
+    missing = sorted(set(range(2000, 2019)) - set(trade["year"]))
+    assert alt.endswith(f"No figure for {', '.join(map(str, missing))}.")
+    fewer = trade[trade["year"] != trade["year"].iloc[0]]
+    assert str(trade["year"].iloc[0]) in figures.trade_by_year(fewer).alt.split("No figure for")[1]
+
+
+def test_trade_chart_refuses_an_empty_table():
+    with pytest.raises(ValueError, match="no rows"):
+        figures.trade_by_year(data.load("trade").iloc[0:0])
+
+
+def test_poll_chart_draws_one_bar_per_answer_and_names_each_poll():
+    polls = data.load("polls")
+    figure = figures.opinion_polls(polls)
+    bars = re.findall(r'<g id="patch_\d+">', figure.svg)
+    # one background patch for the axes, one per answer, plus the legend's boxes and frame
+    assert len(bars) >= len(polls) + 1
+    for _, poll in polls.drop_duplicates("poll").iterrows():
+        assert poll["pollster"] in figure.alt
+    one = polls[polls["poll"] == polls["poll"].iloc[0]]
+    assert figures.opinion_polls(one).alt.count(";") == 0
+
+
+def test_population_chart_names_every_count():
+    population = data.load("island_population")
+    alt = figures.island_population(population).alt
+    for _, row in population.iterrows():
+        assert f"{row['year']} {row['population']:,}" in alt, row["id"]
