@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("execute", help="run the notebook pages into the build's execution cache, one per core")
     commands.add_parser("geography", help="rebuild data/geography/region.geojson from Natural Earth")
     release = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
-    release.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
+    release.add_argument("--masters", type=Path, help="folder of instructor masters (default: the course's exercises/)")
     release.add_argument("--chapter", help="one chapter only (e.g. 3 or ch03); default: every chapter")
     release.add_argument("--out", type=Path, default=grading.RELEASE, help="folder to hand out (default %(default)s)")
     release.add_argument(
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     grade = commands.add_parser("grade", help="grade a folder of submitted notebooks into a gradebook CSV")
     grade.add_argument("submissions", type=Path, help="folder of .ipynb files, or of one folder per student")
-    grade.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
+    grade.add_argument("--masters", type=Path, help="folder of instructor masters (default: the course's exercises/)")
     grade.add_argument(
         "--chapter", help="grade only this chapter (e.g. 3 or ch03); other notebooks get a row saying so"
     )
@@ -92,14 +92,17 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "geography":
         print(f"wrote {geography.write()}")
     elif args.command == "release":
-        for name, path in grading.release(args.masters, args.out, args.autograder, args.chapter).items():
+        for name, path in grading.release(
+            args.masters or grading.default_masters(), args.out, args.autograder, args.chapter
+        ).items():
             print(f"{name}: {path}")
         print(f"Hand out {args.out} (notebooks, data, README, requirements.txt).")
         print(f"Keep {args.autograder} private: it holds the hidden tests.")
     elif args.command == "grade":
         sandbox = False if args.no_sandbox else None
+        masters = args.masters or grading.default_masters()
         grading.grade(
-            args.submissions, args.masters, args.out, args.timeout, args.chapter, args.jobs, sandbox,
+            args.submissions, masters, args.out, args.timeout, args.chapter, args.jobs, sandbox,
             args.lms, args.roster, args.assignment,
         )  # fmt: skip
     elif args.command == "lms":

@@ -104,6 +104,12 @@ def build(all_pages: bool = False, builder: str = "html", strict: bool = True) -
     if not all_pages and out.is_dir() and stamp.exists() and stamp.read_text() == sources:
         print(f"No source file has changed since the last build: {out} is up to date.")
         return out
+    if notebooks.is_placeholder(notebooks.repository()):
+        print(
+            f"Note: the site has no launch buttons (Binder, Colab, JupyterHub): _config.yml's repository.url is "
+            f"still the placeholder {notebooks.PLACEHOLDER}. Set it to the course's GitHub repository, or set "
+            f"${notebooks.REPOSITORY_VARIABLE}=ORG/REPO (the Pages workflow sets it to the repository it runs in)."
+        )
     vendor()
     # Rewriting an unchanged references.bib would make sphinxcontrib-bibtex re-read every citing page.
     if not bib.BIBFILE.exists() or bib.BIBFILE.read_text(encoding="utf-8") != bib.render():
@@ -125,6 +131,9 @@ def _publish_downloads() -> None:
     exercises = publish_exercises()
     course = notebooks.write_course(BUILD / "notebooks", exercises)
     notebooks.archive(course, EXTRA / notebooks.ARCHIVE)
+    for old in EXTRA.glob("kurils-*.whl"):
+        old.unlink()
+    shutil.copyfile(course / notebooks.wheel_name(), EXTRA / notebooks.wheel_name())  # the install cells' source
 
 
 def notebook_pages(root: Path = ROOT) -> list[Path]:
