@@ -44,7 +44,11 @@ def main(argv: list[str] | None = None) -> None:
     grade.add_argument("--out", type=Path, default=grading.BUILD / "grades")
     grade.add_argument("--timeout", "--time-limit", type=int, default=grading.TIME_LIMIT, help="seconds per submission")
     grade.add_argument("--jobs", type=int, default=None, help="notebooks graded at once (default: one per core)")
-    grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap")
+    grade.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run student code without bubblewrap (only when the sandbox cannot run)",
+    )
     grade.add_argument("--lms", help="also write the files canvas or moodle imports as they are, into OUT/lms/")
     lms = commands.add_parser("lms", help="write the files Canvas or Moodle imports, from an existing grading folder")
     lms.add_argument("lms", help="canvas or moodle")
@@ -99,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Hand out {args.out} (notebooks, data, README, requirements.txt).")
         print(f"Keep {args.autograder} private: it holds the hidden tests.")
     elif args.command == "grade":
-        sandbox = False if args.no_sandbox else None
+        sandbox = not args.no_sandbox  # without isolation only when asked for
         masters = args.masters or grading.default_masters()
         grading.grade(
             args.submissions, masters, args.out, args.timeout, args.chapter, args.jobs, sandbox,

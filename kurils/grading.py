@@ -519,7 +519,10 @@ def grade(
                 file=sys.stderr,
             )
     elif sandbox and not sandboxing.available():
-        raise SystemExit("the sandbox needs bubblewrap: sudo apt-get install bubblewrap (or pass --no-sandbox)")
+        raise SystemExit(
+            f"cannot grade in the sandbox: {sandboxing.unavailable_reason()}. To grade without isolation (student "
+            "code can then read any file you can read), pass --no-sandbox."
+        )
     out.mkdir(parents=True, exist_ok=True)
     hide = [masters_dir, out, folder, BUILD, ROOT / "exercises"] if sandbox else None
     jobs = max(1, jobs or os.cpu_count() or 1)
