@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The branch the deploy workflow publishes the course folder to (.github/workflows/pages.yml).
 BRANCH = "notebooks"
 ARCHIVE = "kurils-course.zip"
+#: Where the site serves the student exercise notebooks (kurils/site.py), as the chapters link to them.
+SITE_EXERCISES = "exercise-notebooks"
 INSTALL_TAG = "kurils-install"
 
 #: The placeholder repository.url in _config.yml: while it is set, the site shows no launch buttons.
@@ -70,7 +72,7 @@ def wheel_name() -> str:
 
 
 #: What the wheel is built from (pyproject.toml names the package and its data files).
-WHEEL_SOURCES = ["pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT.md", "kurils", "data"]
+WHEEL_SOURCES = ["pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT.md", "kurils", "data", "chapters/quizzes"]
 
 
 def build_wheel(out: Path, root: Path = ROOT) -> Path:
@@ -84,6 +86,7 @@ def build_wheel(out: Path, root: Path = ROOT) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         for name in WHEEL_SOURCES:
             source = root / name
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
             if source.is_dir():
                 _copy(source, Path(tmp) / name)
             else:
@@ -163,6 +166,9 @@ def chapter_notebook(source: Path, repository_url: str) -> nbformat.NotebookNode
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":  # the site's student notebooks are in exercises/ in the course folder
+            cell.source = cell.source.replace(f"../{SITE_EXERCISES}/", "../exercises/")
     notebook.cells.insert(0, install_cell(repository_url))
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # stable, so that a rebuilt notebook is the same file

@@ -50,7 +50,7 @@ def vendor() -> Path:
 
 def publish_exercises() -> Path:
     """Put the student notebooks (no solutions, no hidden tests) on the site for download."""
-    target = EXTRA / "exercise-notebooks"
+    target = EXTRA / notebooks.SITE_EXERCISES
     masters = grading.masters(ROOT / "exercises")
     fresh = target.exists() and all(
         (target / f"{name}.ipynb").exists() and (target / f"{name}.ipynb").stat().st_mtime > path.stat().st_mtime

@@ -82,6 +82,10 @@ def test_outside_the_repository_a_chapter_installs_the_course_and_a_hand_out_run
     grading.release(ROOT / "exercises", hand_out, teacher / "private", chapter=1, run_tests=False)
     course = notebooks.write_course(home / "kurils-course", hand_out)
 
+    for path in (course / "chapters").glob("*.ipynb"):  # the links to the exercise notebooks lead somewhere
+        for link in re.findall(r'href=\\?"(\.\./exercises/[^"\\]+)', path.read_text(encoding="utf-8")):
+            assert (path.parent / link).exists(), f"{path.name} links to {link}, which the course folder lacks"
+
     chapter = _execute(run, bin_dir, course / "chapters" / "01-islands.ipynb")
     assert _errors(chapter) == []
     assert notebooks.INSTALL_TAG in chapter["cells"][0]["metadata"]["tags"]
