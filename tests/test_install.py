@@ -82,9 +82,9 @@ def test_outside_the_repository_a_chapter_installs_the_course_and_a_hand_out_run
     grading.release(ROOT / "exercises", hand_out, teacher / "private", chapter=1, run_tests=False)
     course = notebooks.write_course(home / "kurils-course", hand_out)
 
-    for path in (course / "chapters").glob("*.ipynb"):  # the links to the exercise notebooks lead somewhere
-        for link in re.findall(r'href=\\?"(\.\./exercises/[^"\\]+)', path.read_text(encoding="utf-8")):
-            assert (path.parent / link).exists(), f"{path.name} links to {link}, which the course folder lacks"
+    path = course / "chapters" / "01-islands.ipynb"  # its link to the exercise notebook leads somewhere
+    links = re.findall(r'href=\\?"(\.\./exercises/[^"\\]+)', path.read_text(encoding="utf-8"))
+    assert links and all((path.parent / link).exists() for link in links), links
 
     chapter = _execute(run, bin_dir, course / "chapters" / "01-islands.ipynb")
     assert _errors(chapter) == []
