@@ -6,7 +6,13 @@ import argparse
 import time
 from pathlib import Path
 
-from kurils import bib, chapters, data, geography, grading, marking, notebooks, pdf, site
+try:
+    from kurils import bib, chapters, data, geography, grading, marking, notebooks, pdf, site
+except ModuleNotFoundError as error:  # a student's install has the runtime only
+    raise SystemExit(
+        f"the kurils command needs the course's build and teaching tools, and {error.name} is missing: "
+        "pip install 'kurils[build]' (in a clone of the course: make setup)"
+    ) from None
 
 
 def main(argv: list[str] | None = None) -> None:
