@@ -99,6 +99,8 @@ def test_outside_the_repository_a_chapter_installs_the_course_and_a_hand_out_run
     assert ".venv/bin/pip install -r requirements.txt" in readme
     run(str(bin_dir / "pip"), "install", "--quiet", "-r", "requirements.txt", cwd=hand_out)
     run(str(bin_dir / "jupyter"), "lab", "--version")
+    teaching = subprocess.run([str(bin_dir / "kurils"), "--help"], capture_output=True, text=True)
+    assert teaching.returncode == 1 and "pip install 'kurils[build]'" in teaching.stderr, teaching.stderr
 
     exercise = _execute(run, bin_dir, hand_out / "ch01.ipynb")
     assert _errors(exercise) == []
