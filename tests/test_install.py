@@ -5,7 +5,7 @@ One fresh virtual environment in a temporary folder (pip as configured on the ma
    its first cell installing the student runtime from the wheel beside the course (Colab's path);
 2. the hand-out is installed exactly as its README says (`pip install -r requirements.txt` in its folder);
 3. the student notebook runs top to bottom, its install cell doing nothing, and every `grader.check` answers.
-About two minutes, most of it pip installing the runtime (otter-grader's own dependencies are most of it).
+Two minutes to seven (on a loaded machine), most of it pip installing the runtime, mostly otter-grader's dependencies.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ def _errors(notebook: dict) -> list[str]:
     ]
 
 
+@pytest.mark.install
 def test_outside_the_repository_a_chapter_installs_the_course_and_a_hand_out_runs(student, tmp_path_factory):
     home, bin_dir, run = student
     assert run(str(bin_dir / "python"), "-c", "import importlib.util as u; print(u.find_spec('kurils'))").stdout == (
