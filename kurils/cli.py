@@ -6,7 +6,13 @@ import argparse
 import time
 from pathlib import Path
 
-from kurils import bib, chapters, data, geography, grading, marking, notebooks, pdf, site
+try:
+    from kurils import bib, chapters, data, geography, grading, marking, notebooks, pdf, site
+except ModuleNotFoundError as error:  # a student's install has the runtime only
+    raise SystemExit(
+        f"the kurils command needs the course's build and teaching tools, and {error.name} is missing: "
+        "pip install 'kurils[build]' (in a clone of the course: make setup)"
+    ) from None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -29,7 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("execute", help="run the notebook pages into the build's execution cache, one per core")
     commands.add_parser("geography", help="rebuild data/geography/region.geojson from Natural Earth")
     release = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
-    release.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
+    release.add_argument("--masters", type=Path, help="folder of instructor masters (default: the course's exercises/)")
     release.add_argument("--chapter", help="one chapter only (e.g. 3 or ch03); default: every chapter")
     release.add_argument("--out", type=Path, default=grading.RELEASE, help="folder to hand out (default %(default)s)")
     release.add_argument(
@@ -37,14 +43,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     grade = commands.add_parser("grade", help="grade a folder of submitted notebooks into a gradebook CSV")
     grade.add_argument("submissions", type=Path, help="folder of .ipynb files, or of one folder per student")
-    grade.add_argument("--masters", type=Path, default=Path("exercises"), help="folder of instructor masters")
+    grade.add_argument("--masters", type=Path, help="folder of instructor masters (default: the course's exercises/)")
     grade.add_argument(
         "--chapter", help="grade only this chapter (e.g. 3 or ch03); other notebooks get a row saying so"
     )
     grade.add_argument("--out", type=Path, default=grading.BUILD / "grades")
     grade.add_argument("--timeout", "--time-limit", type=int, default=grading.TIME_LIMIT, help="seconds per submission")
     grade.add_argument("--jobs", type=int, default=None, help="notebooks graded at once (default: one per core)")
-    grade.add_argument("--no-sandbox", action="store_true", help="run student code without bubblewrap")
+    grade.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run student code without bubblewrap (only when the sandbox cannot run)",
+    )
     grade.add_argument("--lms", help="also write the files canvas or moodle imports as they are, into OUT/lms/")
     lms = commands.add_parser("lms", help="write the files Canvas or Moodle imports, from an existing grading folder")
     lms.add_argument("lms", help="canvas or moodle")
@@ -92,14 +102,17 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "geography":
         print(f"wrote {geography.write()}")
     elif args.command == "release":
-        for name, path in grading.release(args.masters, args.out, args.autograder, args.chapter).items():
+        for name, path in grading.release(
+            args.masters or grading.default_masters(), args.out, args.autograder, args.chapter
+        ).items():
             print(f"{name}: {path}")
         print(f"Hand out {args.out} (notebooks, data, README, requirements.txt).")
         print(f"Keep {args.autograder} private: it holds the hidden tests.")
     elif args.command == "grade":
-        sandbox = False if args.no_sandbox else None
+        sandbox = not args.no_sandbox  # without isolation only when asked for
+        masters = args.masters or grading.default_masters()
         grading.grade(
-            args.submissions, args.masters, args.out, args.timeout, args.chapter, args.jobs, sandbox,
+            args.submissions, masters, args.out, args.timeout, args.chapter, args.jobs, sandbox,
             args.lms, args.roster, args.assignment,
         )  # fmt: skip
     elif args.command == "lms":

@@ -20,18 +20,23 @@ from pathlib import Path
 import pandas as pd
 
 
+def installed_folder(repository: str, share: str) -> Path:
+    """The repository's folder ``repository``, else the copy a wheel installs as ``share/kurils/SHARE``."""
+    folder = Path(__file__).resolve().parent.parent / repository
+    if folder.is_dir():
+        return folder
+    # pip puts a wheel's data files under the install scheme's "data" path (/usr/local on Debian and
+    # Colab, the venv in a venv, ~/.local for --user installs).
+    bases = [sysconfig.get_path("data"), sys.prefix, site.getuserbase()]
+    installed = [Path(base) / "share" / "kurils" / share for base in bases]
+    return next((path for path in installed if path.is_dir()), installed[0])
+
+
 def _data_dir() -> Path:
     """``$KURILS_DATA``, else the repository's ``data/``, else the copy a wheel installs under ``share/``."""
     if os.environ.get("KURILS_DATA"):
         return Path(os.environ["KURILS_DATA"])
-    repository = Path(__file__).resolve().parent.parent / "data"
-    if repository.is_dir():
-        return repository
-    # pip puts a wheel's data files under the install scheme's "data" path (/usr/local on Debian and
-    # Colab, the venv in a venv, ~/.local for --user installs).
-    bases = [sysconfig.get_path("data"), sys.prefix, site.getuserbase()]
-    installed = [Path(base) / "share" / "kurils" / "data" for base in bases]
-    return next((path for path in installed if path.is_dir()), installed[0])
+    return installed_folder("data", "data")
 
 
 DATA_DIR = _data_dir()

@@ -44,6 +44,19 @@ LEAK_MARKERS = ("# HIDDEN", "BEGIN SOLUTION", "END SOLUTION", "# SOLUTION", "BEG
 # --- release -------------------------------------------------------------------------------------
 
 
+def default_masters() -> Path:
+    """The course's exercise masters: ``exercises/`` of the course folder this runs in (or above it), else
+    of the course this package was installed from (an editable install in a clone)."""
+    for folder in (Path.cwd(), *Path.cwd().parents, ROOT):
+        if (folder / "_toc.yml").is_file() and (folder / "exercises").is_dir():
+            return folder / "exercises"
+    raise SystemExit(
+        f"no exercise masters found: {Path.cwd()} is not inside the course repository (a folder with _toc.yml "
+        "and exercises/), and the kurils package was not installed from one. Run the command inside the "
+        "course's folder, or give the masters' folder with --masters FOLDER."
+    )
+
+
 def masters(masters_dir: Path) -> dict[str, Path]:
     """Map assignment name to master file: ``chNN/chNN.md`` (or ``.ipynb``) under ``masters_dir``."""
     found = {}
@@ -51,7 +64,7 @@ def masters(masters_dir: Path) -> dict[str, Path]:
         if path.suffix in (".md", ".ipynb") and path.stem == path.parent.name:
             found[path.stem] = path
     if not found:
-        raise SystemExit(f"no exercise masters found in {masters_dir} (expected NAME/NAME.md)")
+        raise SystemExit(f"no exercise masters found in {Path(masters_dir).resolve()} (expected NAME/NAME.md)")
     return found
 
 
@@ -160,9 +173,17 @@ answer in the cells marked for you, and run each `grader.check("qN")` cell for i
 feedback on the public checks. Hand in the notebook file itself, keeping its name.
 
 The notebooks need the course's Python package (`kurils`), which brings the data and the
-map: `pip install -r requirements.txt` in a fresh environment (a JupyterHub administrator
-does this once for the whole class). `data/` holds the same data sets as CSV files, with a
-schema per file, for you to open in a spreadsheet if you like.
+map. It is the `.whl` file in this folder. To install it with JupyterLab, in this folder:
+
+    python3 -m venv .venv
+    .venv/bin/pip install -r requirements.txt
+    .venv/bin/jupyter lab
+
+(on Windows: `py -m venv .venv`, `.venv\\Scripts\\pip install -r requirements.txt`,
+`.venv\\Scripts\\jupyter lab`). In a Jupyter you already have (a JupyterHub, Colab), upload
+this folder and open a notebook: its first cell installs the package from the wheel when it is
+missing. `data/` holds the same data sets as CSV files, with a schema per file, for you to
+open in a spreadsheet if you like.
 """
 
 PRIVATE_README = """# PRIVATE: autograder material
@@ -203,9 +224,14 @@ def _release(
     written = {}
     selected = _select(masters_dir, chapter)
     assigned = assign_all({name: (master, BUILD / "assign" / name) for name, master in selected.items()}, run_tests)
+    from kurils import notebooks  # the repository URL is one setting, in _config.yml
+
+    install = notebooks.install_cell(notebooks.repository())
     for name, (student, zip_file) in assigned.items():
         out.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(student, out / f"{name}.ipynb")
+        notebook = nbformat.read(student, as_version=4)
+        notebook.cells.insert(0, nbformat.from_dict({**install, "id": "kurils-install"}))
+        nbformat.write(notebook, out / f"{name}.ipynb")
         autograder_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(zip_file, autograder_dir / f"{name}.zip")
         written[name] = out / f"{name}.ipynb"
@@ -214,9 +240,8 @@ def _release(
 
         shutil.copytree(data.DATA_DIR, out / "data", dirs_exist_ok=True, ignore=shutil.ignore_patterns("factcheck"))
         (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
-        from kurils import notebooks  # the repository URL is one setting, in _config.yml
-
-        (out / "requirements.txt").write_text(f"kurils @ git+{notebooks.repository()}\n", encoding="utf-8")
+        notebooks.build_wheel(out)
+        (out / "requirements.txt").write_text(notebooks.requirements(), encoding="utf-8")
     (autograder_dir / "README.md").write_text(PRIVATE_README, encoding="utf-8")
     return written
 
@@ -503,7 +528,10 @@ def grade(
                 file=sys.stderr,
             )
     elif sandbox and not sandboxing.available():
-        raise SystemExit("the sandbox needs bubblewrap: sudo apt-get install bubblewrap (or pass --no-sandbox)")
+        raise SystemExit(
+            f"cannot grade in the sandbox: {sandboxing.unavailable_reason()}. To grade without isolation (student "
+            "code can then read any file you can read), pass --no-sandbox."
+        )
     out.mkdir(parents=True, exist_ok=True)
     hide = [masters_dir, out, folder, BUILD, ROOT / "exercises"] if sandbox else None
     jobs = max(1, jobs or os.cpu_count() or 1)

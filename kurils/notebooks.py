@@ -9,8 +9,12 @@ publishes to the ``notebooks`` branch, which the launch buttons open.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
+import tempfile
 import zipfile
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
@@ -23,22 +27,23 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The branch the deploy workflow publishes the course folder to (.github/workflows/pages.yml).
 BRANCH = "notebooks"
 ARCHIVE = "kurils-course.zip"
+#: Where the site serves the student exercise notebooks (kurils/site.py), as the chapters link to them.
+SITE_EXERCISES = "exercise-notebooks"
 INSTALL_TAG = "kurils-install"
 
+#: The placeholder repository.url in _config.yml: while it is set, the site shows no launch buttons.
+PLACEHOLDER = "https://github.com/kurils-course/kurils"
+
 INSTALL_CELL = """\
-# Installs the course's Python package when it is missing (Colab, a fresh JupyterHub).
-# Inside the course folder, where the package is installed already, it does nothing.
-import importlib, importlib.util, pathlib, subprocess, sys
+# Installs the course package where it is missing (Colab, a bare JupyterHub); where it is installed, does nothing.
+import importlib.util, pathlib, subprocess, sys
 if importlib.util.find_spec("kurils") is None:
     here = pathlib.Path.cwd()
-    course = next((p for p in (here, *here.parents) if (p / "kurils" / "__init__.py").exists()), None)
-    if course is None:
-        course = here / "kurils-course"
-        subprocess.run(["git", "clone", "--depth", "1", "{repository}", str(course)], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", str(course)], check=True)
-    sys.path.insert(0, str(course))
+    wheels = [w for folder in (here, *list(here.parents)[:2]) for w in sorted(folder.glob("kurils-*.whl"))]
+    package = str(wheels[0]) if wheels else "{wheel_url}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
     importlib.invalidate_caches()
-if "google.colab" in sys.modules:  # Colab shows the maps only with its custom widget manager
+if "google.colab" in sys.modules:  # Colab shows the widgets only with its custom widget manager
     from google.colab import output
     output.enable_custom_widget_manager()
 """
@@ -48,12 +53,64 @@ README = """\
 
 The course's notebooks, data and Python package, from {site}
 
-1. Install Python 3.11 or later, then, in this folder:
-   `python3 -m venv .venv && .venv/bin/pip install -e .` (or `pip install -r requirements.txt`).
-2. Start Jupyter (`.venv/bin/jupyter lab`) and open a notebook in `chapters/`; run it from the top.
+1. Install Python 3.11 or later. In this folder, make an environment and install the course
+   package (the wheel `{wheel}`) with JupyterLab:
+   `python3 -m venv .venv && .venv/bin/pip install -r requirements.txt`
+2. Start JupyterLab (`.venv/bin/jupyter lab`) and open a notebook in `chapters/`; run it from the top.
 
-`exercises/` holds the graded exercise notebooks. Text and data: CC BY 4.0; code: MIT.
+In a Jupyter you already have (Colab, a JupyterHub), just open a notebook: its first cell installs
+the course package when it is missing. `exercises/` holds the graded exercise notebooks.
+Text and data: CC BY 4.0; code: MIT.
 """
+
+
+def wheel_name() -> str:
+    """The file name of the course package's wheel (it is pure Python)."""
+    from kurils import __version__
+
+    return f"kurils-{__version__}-py3-none-any.whl"
+
+
+#: What the wheel is built from (pyproject.toml names the package and its data files).
+WHEEL_SOURCES = ["pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT.md", "kurils", "data", "chapters/quizzes"]
+
+
+def build_wheel(out: Path, root: Path = ROOT) -> Path:
+    """Build the course package's wheel (runtime dependencies only, the data inside) into ``out``.
+
+    It is built from a copy of the sources, so setuptools' build/ and egg-info stay out of the course.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("kurils-*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in WHEEL_SOURCES:
+            source = root / name
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
+            if source.is_dir():
+                _copy(source, Path(tmp) / name)
+            else:
+                shutil.copyfile(source, Path(tmp) / name)
+        command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
+        result = subprocess.run([*command, "-w", str(out), tmp], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"building the course wheel failed:\n{result.stdout}{result.stderr}")
+    wheel = out / wheel_name()
+    if not wheel.exists():
+        raise SystemExit(f"building the course wheel did not write {wheel}")
+    return wheel
+
+
+def requirements() -> str:
+    """requirements.txt for a folder with the wheel in it: the package and JupyterLab (run pip in that folder)."""
+    return f"./{wheel_name()}[lab]\n"
+
+
+def install_cell(repository_url: str) -> nbformat.NotebookNode:
+    """The first cell of every notebook handed out: installs the package from a wheel nearby, else from the site."""
+    cell = nbformat.v4.new_code_cell(INSTALL_CELL.replace("{wheel_url}", site_url(repository_url) + wheel_name()))
+    cell.metadata["tags"] = [INSTALL_TAG, "remove-cell"]
+    return cell
 
 
 def config(root: Path = ROOT) -> dict:
@@ -70,12 +127,25 @@ def site_url(repository_url: str) -> str:
     return f"https://{org.lower()}.github.io/{repo.removesuffix('.git')}/"
 
 
+#: ORG/REPO to use instead of _config.yml's repository.url; the Pages workflow sets it to the repository
+#: it runs in, so that a fork that deploys gets its own site address and launch buttons with no edit.
+REPOSITORY_VARIABLE = "KURILS_REPOSITORY"
+
+
 def repository(root: Path = ROOT) -> str:
-    """The course repository's URL, ``repository.url`` in _config.yml."""
-    url = (config(root).get("repository") or {}).get("url", "")
+    """The course repository's URL: $KURILS_REPOSITORY (ORG/REPO) if set, else ``repository.url`` in _config.yml."""
+    if os.environ.get(REPOSITORY_VARIABLE):
+        url, where = f"https://github.com/{os.environ[REPOSITORY_VARIABLE]}", f"${REPOSITORY_VARIABLE}"
+    else:
+        url, where = (config(root).get("repository") or {}).get("url", ""), "_config.yml: repository.url"
     if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url or ""):
-        raise ValueError(f"_config.yml: repository.url must look like https://github.com/ORG/REPO, not {url!r}")
+        raise ValueError(f"{where} must name a GitHub repository, https://github.com/ORG/REPO, not {url!r}")
     return url
+
+
+def is_placeholder(repository_url: str) -> bool:
+    """Whether the repository is still the placeholder, which has no notebooks branch to launch."""
+    return repository_url.rstrip("/").lower() == PLACEHOLDER.lower()
 
 
 def toc(root: Path = ROOT) -> list[str]:
@@ -96,9 +166,10 @@ def chapter_notebook(source: Path, repository_url: str) -> nbformat.NotebookNode
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    install = nbformat.v4.new_code_cell(INSTALL_CELL.replace("{repository}", repository_url))
-    install.metadata["tags"] = [INSTALL_TAG, "remove-cell"]
-    notebook.cells.insert(0, install)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":  # the site's student notebooks are in exercises/ in the course folder
+            cell.source = cell.source.replace(f"../{SITE_EXERCISES}/", "../exercises/")
+    notebook.cells.insert(0, install_cell(repository_url))
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # stable, so that a rebuilt notebook is the same file
     nbformat.validate(notebook)
@@ -129,7 +200,11 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def write_course(out: Path, exercise_notebooks: Path, root: Path = ROOT) -> Path:
-    """Write the course folder: notebooks, quizzes, data, package, student exercises, README."""
+    """Write the course folder: notebooks, quizzes, data, the package's wheel, student exercises, README.
+
+    The folder is also what Binder builds (the notebooks branch): requirements.txt installs the wheel
+    (the student runtime and JupyterLab) and runtime.txt names the Python version pyproject.toml requires.
+    """
     url = repository(root)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -139,16 +214,28 @@ def write_course(out: Path, exercise_notebooks: Path, root: Path = ROOT) -> Path
         nbformat.write(chapter_notebook(root / f"{name}.md", url), target)
     _copy(root / "chapters" / "quizzes", out / "chapters" / "quizzes")
     _copy(root / "data", out / "data")
-    _copy(root / "kurils", out / "kurils")
+    build_wheel(out, root)
     (out / "exercises").mkdir()
     for notebook in sorted(exercise_notebooks.glob("*.ipynb")):
         shutil.copyfile(notebook, out / "exercises" / notebook.name)
-    for name in ["pyproject.toml", "LICENSE", "LICENSE-CONTENT.md"]:
+    for name in ["LICENSE", "LICENSE-CONTENT.md"]:
         shutil.copyfile(root / name, out / name)
-    (out / "requirements.txt").write_text("-e .\n", encoding="utf-8")  # Binder installs the package
-    readme = README.format(title=config(root)["title"], site=site_url(url))
+    (out / "requirements.txt").write_text(requirements(), encoding="utf-8")
+    (out / "runtime.txt").write_text(f"python-{python_version(root)}\n", encoding="utf-8")
+    readme = README.format(title=config(root)["title"], site=site_url(url), wheel=wheel_name())
     (out / "README.md").write_text(readme, encoding="utf-8")
     return out
+
+
+def python_version(root: Path = ROOT) -> str:
+    """The lowest Python version pyproject.toml accepts (``requires-python = ">=X.Y"``), for Binder's runtime.txt."""
+    import tomllib
+
+    spec = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    match = re.fullmatch(r">=\s*(\d+\.\d+)", spec.strip())
+    if not match:
+        raise ValueError(f"pyproject.toml: requires-python must read '>=X.Y', not {spec!r}")
+    return match.group(1)
 
 
 def archive(folder: Path, target: Path) -> Path:

@@ -37,6 +37,19 @@ def available() -> bool:
     return subprocess.run(probe, capture_output=True).returncode == 0
 
 
+def unavailable_reason() -> str:
+    """Why the sandbox cannot run here, and what to enable (for when :func:`available` is False)."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return "bubblewrap is not installed: sudo apt-get install bubblewrap"
+    probe = subprocess.run([bwrap, *_base_args(), "--", "true"], capture_output=True, text=True)
+    return (
+        f"bubblewrap cannot create its namespaces on this machine ({probe.stderr.strip() or 'no reason given'}). "
+        "Enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 also "
+        "kernel.apparmor_restrict_unprivileged_userns=0), or in a container run it with --privileged"
+    )
+
+
 def _base_args() -> list[str]:
     return [
         "--unshare-user", "--uid", "65534", "--gid", "65534",

@@ -22,7 +22,10 @@ import random
 from html import escape
 from pathlib import Path
 
-QUIZ_DIR = Path(__file__).resolve().parent.parent / "chapters" / "quizzes"
+from kurils.data import installed_folder
+
+#: The repository's chapters/quizzes, or the copy a wheel installs (see pyproject.toml's data-files).
+QUIZ_DIR = installed_folder("chapters/quizzes", "quizzes")
 ASSETS = Path(__file__).resolve().parent / "assets"
 #: jupyterquiz's palette with feedback colours dark enough to read on white (contrast above 4.5:1).
 COLORS = {

@@ -55,7 +55,7 @@ def _vendor() -> Path:
 
 def publish_exercises() -> Path:
     """Put the student notebooks (no solutions, no hidden tests) on the site for download."""
-    target = EXTRA / "exercise-notebooks"
+    target = EXTRA / notebooks.SITE_EXERCISES
     masters = grading.masters(ROOT / "exercises")
     fresh = target.exists() and all(
         (target / f"{name}.ipynb").exists() and (target / f"{name}.ipynb").stat().st_mtime > path.stat().st_mtime
@@ -115,6 +115,12 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     if not all_pages and out.is_dir() and stamp.exists() and stamp.read_text() == sources:
         print(f"No source file has changed since the last build: {out} is up to date.")
         return out
+    if notebooks.is_placeholder(notebooks.repository()):
+        print(
+            f"Note: the site has no launch buttons (Binder, Colab, JupyterHub): _config.yml's repository.url is "
+            f"still the placeholder {notebooks.PLACEHOLDER}. Set it to the course's GitHub repository, or set "
+            f"${notebooks.REPOSITORY_VARIABLE}=ORG/REPO (the Pages workflow sets it to the repository it runs in)."
+        )
     vendor()
     # Rewriting an unchanged references.bib would make sphinxcontrib-bibtex re-read every citing page.
     if not bib.BIBFILE.exists() or bib.BIBFILE.read_text(encoding="utf-8") != bib.render():
@@ -136,6 +142,9 @@ def _publish_downloads() -> None:
     exercises = publish_exercises()
     course = notebooks.write_course(BUILD / "notebooks", exercises)
     notebooks.archive(course, EXTRA / notebooks.ARCHIVE)
+    for old in EXTRA.glob("kurils-*.whl"):
+        old.unlink()
+    shutil.copyfile(course / notebooks.wheel_name(), EXTRA / notebooks.wheel_name())  # the install cells' source
 
 
 def notebook_pages(root: Path = ROOT) -> list[Path]:

@@ -3,8 +3,10 @@
 - Thebe's scripts are removed. Jupyter Book 1 always loads sphinx-thebe, which declares
   `const THEBE_JS_URL` once per read pass, so rebuilt pages log "Identifier 'THEBE_JS_URL'
   has already been declared" and point at unpkg.com. The course has no live kernels on the site.
-- The site's address, the 404 page's link prefix and the Open Graph site URL all derive from
-  one setting, ``repository.url`` in _config.yml (see :func:`kurils.notebooks.site_url`).
+- The site's address, the 404 page's link prefix, the Open Graph site URL and the launch buttons
+  all derive from one setting, ``repository.url`` in _config.yml, or $KURILS_REPOSITORY, which the
+  Pages workflow sets (see :func:`kurils.notebooks.repository`). While it is the placeholder, the
+  pages have no launch buttons.
 - Notebook pages offer the course's own .ipynb for download, and their launch buttons open it
   on the ``notebooks`` branch (kurils/notebooks.py).
 - sphinxcontrib-bibtex looks up its pybtex style plugins again for every {footcite}, and each
@@ -34,8 +36,9 @@ from kurils import notebooks
 
 
 def _derive_addresses(app, config) -> None:
-    options = config.html_theme_options
-    url = notebooks.site_url(options.get("repository_url", ""))
+    repository = notebooks.repository()
+    config.html_theme_options["repository_url"] = repository
+    url = notebooks.site_url(repository)
     prefix = urlparse(url).path
     if not config.ogp_site_url:
         config.ogp_site_url = url
@@ -87,11 +90,16 @@ def _notebook_and_launch_links(app, pagename, templatename, context, doctree) ->
     repository = options["repository_url"]
     notebook = notebooks.chapter_notebook(Path(app.env.doc2path(pagename)), repository)
     nbformat.write(notebook, Path(app.outdir) / "_sources" / f"{pagename}.ipynb")
+    groups = context.get("header_buttons", [])
+    if notebooks.is_placeholder(repository):  # no notebooks branch to open: no button that leads nowhere
+        groups[:] = [group for group in groups if group.get("label") != "launch-buttons"]
+        return
     urls = notebooks.launch_urls(pagename, repository, options.get("launch_buttons", {}))
-    for group in context.get("header_buttons", []):
+    for group in groups:
         if group.get("label") == "launch-buttons":
-            for button in group["buttons"]:
-                button["url"] = urls.get(button["text"], button.get("url"))
+            group["buttons"] = [
+                dict(button, url=urls[button["text"]]) for button in group["buttons"] if button["text"] in urls
+            ]
 
 
 REDIRECT_PAGE = """<!DOCTYPE html>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -27,7 +28,8 @@ def test_a_chapter_notebook_has_no_outputs_and_installs_the_package_first():
     notebook = notebooks.chapter_notebook(ROOT / "chapters" / "01-islands.md", REPOSITORY)
     first = notebook.cells[0]
     assert first.cell_type == "code" and notebooks.INSTALL_TAG in first.metadata["tags"]
-    assert 'find_spec("kurils") is None' in first.source and REPOSITORY in first.source
+    assert 'find_spec("kurils") is None' in first.source
+    assert f'"{notebooks.site_url(REPOSITORY)}{notebooks.wheel_name()}"' in first.source
     assert all(cell.outputs == [] for cell in notebook.cells if cell.cell_type == "code")
     assert sum("IslandMap" in cell.source for cell in notebook.cells) >= 1
 
@@ -63,8 +65,13 @@ def test_the_archive_holds_every_notebook_data_file_and_exercise(archive):
         if p.is_file() and not any(part.startswith(".") for part in p.parts)
     }
     expected |= {f"kurils-course/exercises/{name}.ipynb" for name in grading.masters(ROOT / "exercises")}
-    expected |= {"kurils-course/kurils/__init__.py", "kurils-course/pyproject.toml", "kurils-course/README.md"}
+    expected |= {f"kurils-course/{name}" for name in ["README.md", "requirements.txt", "runtime.txt"]}
+    expected.add(f"kurils-course/{notebooks.wheel_name()}")
     assert expected - names == set()
+
+
+def test_the_site_serves_the_wheel_the_install_cells_name(built_site):
+    assert (built_site / notebooks.wheel_name()).read_bytes()[:2] == b"PK"
 
 
 def test_the_archive_contains_no_solution_or_hidden_test(archive):
@@ -101,40 +108,59 @@ def _launch_links(page: str) -> dict[str, str]:
     return {text: href.replace("&amp;", "&") for href, text in links if text in ("Binder", "JupyterHub", "Colab")}
 
 
-def test_every_chapter_has_launch_links_to_its_published_notebook(built_site):
+def test_the_chapters_launch_links_lead_somewhere_or_are_not_there(built_site):
     published = site.BUILD / "notebooks"
-    hub = notebooks.config()["launch_buttons"]["jupyterhub_url"]
     for name in CHAPTERS:
         links = _launch_links((built_site / f"{name}.html").read_text(encoding="utf-8"))
-        assert set(links) == {"Binder", "JupyterHub", "Colab"}, (name, links)
         assert (published / f"{name}.ipynb").exists(), f"{name}.ipynb is not in the notebooks branch's folder"
-
-        colab = urlparse(links["Colab"])
-        assert colab.netloc == "colab.research.google.com"
-        assert colab.path == f"/github/{ORG}/{REPO}/blob/{notebooks.BRANCH}/{name}.ipynb"
-
-        binder = urlparse(links["Binder"])
-        assert binder.netloc == "mybinder.org" and binder.path == f"/v2/gh/{ORG}/{REPO}/{notebooks.BRANCH}"
-        assert parse_qs(binder.query) == {"urlpath": [f"lab/tree/{name}.ipynb"]}
-
-        puller = urlparse(links["JupyterHub"])
-        assert links["JupyterHub"].startswith(hub.rstrip("/") + "/hub/user-redirect/git-pull?")
-        assert parse_qs(puller.query) == {
-            "repo": [REPOSITORY],
-            "branch": [notebooks.BRANCH],
-            "urlpath": [f"lab/tree/{REPO}/{name}.ipynb"],
-        }
+        if notebooks.is_placeholder(REPOSITORY):
+            assert links == {}, f"{name}: launch buttons to the placeholder repository"
+        else:
+            assert links == notebooks.launch_urls(name, REPOSITORY, notebooks.config()["launch_buttons"]), name
 
 
-def test_the_published_folder_installs_the_package_for_binder(built_site):
+def test_launch_links_open_the_notebook_on_the_notebooks_branch():
+    launch = {"binderhub_url": "https://mybinder.org", "colab_url": "https://colab.research.google.com"}
+    links = notebooks.launch_urls("chapters/01-islands", "https://github.com/org/course", launch)
+    assert set(links) == {"Binder", "Colab"}, "a JupyterHub button although no hub address is configured"
+    colab = urlparse(links["Colab"])
+    assert colab.netloc == "colab.research.google.com"
+    assert colab.path == f"/github/org/course/blob/{notebooks.BRANCH}/chapters/01-islands.ipynb"
+    binder = urlparse(links["Binder"])
+    assert binder.netloc == "mybinder.org" and binder.path == f"/v2/gh/org/course/{notebooks.BRANCH}"
+    assert parse_qs(binder.query) == {"urlpath": ["lab/tree/chapters/01-islands.ipynb"]}
+
+    hub = notebooks.launch_urls(
+        "chapters/01-islands", "https://github.com/org/course", {"jupyterhub_url": "https://hub.example.edu/"}
+    )
+    puller = urlparse(hub["JupyterHub"])
+    assert hub["JupyterHub"].startswith("https://hub.example.edu/hub/user-redirect/git-pull?")
+    assert parse_qs(puller.query) == {
+        "repo": ["https://github.com/org/course"],
+        "branch": [notebooks.BRANCH],
+        "urlpath": ["lab/tree/course/chapters/01-islands.ipynb"],
+    }
+
+
+def test_the_repository_setting_comes_from_the_environment_when_set(monkeypatch):
+    monkeypatch.setenv(notebooks.REPOSITORY_VARIABLE, "a-fork/kurils")
+    assert notebooks.repository() == "https://github.com/a-fork/kurils"
+    assert not notebooks.is_placeholder(notebooks.repository())
+    monkeypatch.setenv(notebooks.REPOSITORY_VARIABLE, "not a repository")
+    with pytest.raises(ValueError, match=r"\$KURILS_REPOSITORY must name a GitHub repository"):
+        notebooks.repository()
+
+
+def test_the_published_folder_is_binders_environment(built_site):
     published = site.BUILD / "notebooks"
-    assert (published / "requirements.txt").read_text().split() == ["-e", "."]
-    assert (published / "kurils" / "data.py").exists() and (published / "chapters" / "quizzes").is_dir()
+    assert (published / "requirements.txt").read_text() == notebooks.requirements()
+    assert (published / notebooks.wheel_name()).exists() and (published / "chapters" / "quizzes").is_dir()
+    assert (published / "runtime.txt").read_text() == f"python-{notebooks.python_version()}\n"
 
 
 def test_a_repository_url_that_is_not_github_is_refused(tmp_path):
     (tmp_path / "_config.yml").write_text("repository:\n  url: https://example.org/course\n")
-    with pytest.raises(ValueError, match="must look like https://github.com/ORG/REPO"):
+    with pytest.raises(ValueError, match="must name a GitHub repository"):
         notebooks.repository(tmp_path)
 
 
@@ -154,23 +180,25 @@ def _run_install_cell(monkeypatch, cwd: Path, installed: bool) -> list[list[str]
     monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: commands.append(command))
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.chdir(cwd)
-    exec(notebooks.INSTALL_CELL.replace("{repository}", REPOSITORY), {})
+    exec(notebooks.INSTALL_CELL.replace("{wheel_url}", WHEEL_URL), {})
     return commands
 
 
+WHEEL_URL = "https://org.github.io/course/" + notebooks.wheel_name()
+
+
 def test_the_install_cell_does_nothing_where_the_package_is_installed(monkeypatch, tmp_path):
+    (tmp_path / notebooks.wheel_name()).write_text("")
     assert _run_install_cell(monkeypatch, tmp_path, installed=True) == []
 
 
-def test_the_install_cell_clones_the_repository_where_there_is_no_course(monkeypatch, tmp_path):
+def test_the_install_cell_installs_the_sites_wheel_where_there_is_none_nearby(monkeypatch, tmp_path):
     commands = _run_install_cell(monkeypatch, tmp_path, installed=False)
-    assert commands[0] == ["git", "clone", "--depth", "1", REPOSITORY, str(tmp_path / "kurils-course")]
-    assert commands[1][-4:] == ["install", "--quiet", "-e", str(tmp_path / "kurils-course")]
+    assert commands == [[sys.executable, "-m", "pip", "install", "--quiet", WHEEL_URL]]
 
 
-def test_the_install_cell_installs_the_unzipped_course_it_is_in(monkeypatch, tmp_path):
-    (tmp_path / "kurils").mkdir()
-    (tmp_path / "kurils" / "__init__.py").write_text("")
+def test_the_install_cell_installs_the_wheel_of_the_unzipped_course_it_is_in(monkeypatch, tmp_path):
+    (tmp_path / notebooks.wheel_name()).write_text("")
     (tmp_path / "chapters").mkdir()
     commands = _run_install_cell(monkeypatch, tmp_path / "chapters", installed=False)
-    assert len(commands) == 1 and commands[0][-2:] == ["-e", str(tmp_path)]
+    assert commands == [[sys.executable, "-m", "pip", "install", "--quiet", str(tmp_path / notebooks.wheel_name())]]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kurils import grading
+from kurils import grading, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS = ROOT / "exercises"
@@ -47,7 +47,9 @@ def test_release_of_one_chapter_hands_out_notebooks_and_data_but_keeps_the_zip_a
     written = grading.release(MASTERS, tmp_path / "hand-out", tmp_path / "private", chapter="ch01")
     assert list(written) == ["ch01"]
     hand_out = tmp_path / "hand-out"
-    assert {"ch01.ipynb", "data", "README.md", "requirements.txt"} <= {p.name for p in hand_out.iterdir()}
+    assert {"ch01.ipynb", "data", "README.md", "requirements.txt", notebooks.wheel_name()} <= {
+        p.name for p in hand_out.iterdir()
+    }
     assert (hand_out / "data" / "islands.csv").read_bytes() == (ROOT / "data" / "islands.csv").read_bytes()
     assert not list(hand_out.rglob("*.zip"))
     with zipfile.ZipFile(tmp_path / "private" / "ch01.zip") as archive:
@@ -81,6 +83,7 @@ def test_the_package_wheel_carries_the_data_but_no_solution_or_hidden_test(tmp_p
         files = {name: archive.read(name) for name in archive.namelist()}
     assert any(name.endswith("share/kurils/data/islands.csv") for name in files)
     assert any(name.endswith("share/kurils/data/geography/region.geojson") for name in files)
+    assert any(name.endswith("share/kurils/quizzes/ch01.json") for name in files)  # the self-checks
     assert not [name for name in files if "exercises" in name]
     for master in grading.masters(MASTERS).values():
         secrets = [t.splitlines()[0] for t in grading.hidden_tests(master)] + grading.solution_lines(master)

@@ -44,3 +44,27 @@ def test_in_jupyterlab_a_click_on_the_map_is_readable_from_python(browser, tmp_p
         assert output.first.inner_text().strip() == "['etorofu']"
         page.close()
     assert outside == [], f"JupyterLab fetched {outside}"
+
+
+def test_jupyterlab_shows_chapter_4_as_a_page_not_raw_myst(browser, tmp_path):
+    """jupyterlab-myst renders the chapter's boxes, tabs and roles; none of their source text is visible."""
+    (tmp_path / "chapters").mkdir()
+    shutil.copy(ROOT / "chapters" / "04-1956-cold-war.md", tmp_path / "chapters")
+    source = (ROOT / "chapters" / "04-1956-cold-war.md").read_text(encoding="utf-8")
+    assert "{footcite" in source and ":::{" in source, "chapter 4 no longer has what this test looks for"
+    with jupyter("lab", tmp_path) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/lab/tree/chapters/04-1956-cold-war.md?token=t")
+        page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
+        page.locator(".jp-Notebook .myst-admonition-header", has_text="Note").first.wait_for(timeout=60_000)
+        page.locator(".jp-Notebook .myst-tab-set").first.wait_for(timeout=30_000)  # {tab-set}, rendered
+        cells = page.locator(".jp-Notebook .jp-MarkdownCell")
+        count = cells.count()
+        assert count >= 5
+        cells.nth(count - 1).locator(".myst").first.wait_for(timeout=30_000)
+        text = page.locator(".jp-Notebook").first.inner_text()
+        page.screenshot(path=str(ROOT / "_build" / "chapter-4-in-lab.png"))  # for a person to look at
+        page.close()
+    for raw in ("{footcite", ":::{", "```{", "{term}", "{tab-item}"):
+        assert raw not in text, f"JupyterLab shows raw MyST {raw!r}"
+    assert "Sources and further reading" in text and "Article 9" in text

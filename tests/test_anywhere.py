@@ -1,0 +1,39 @@
+"""Commands that work from anywhere: the course's masters are found wherever `kurils` runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kurils import cli, grading, sandbox
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_masters_are_found_from_a_subfolder_of_the_course(monkeypatch):
+    monkeypatch.chdir(ROOT / "chapters")
+    assert grading.default_masters() == ROOT / "exercises"
+
+
+def test_outside_the_course_the_masters_of_the_installed_course_are_found(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert grading.default_masters() == ROOT / "exercises"  # this package is installed from the repository
+
+
+def test_without_a_course_anywhere_the_message_says_what_is_missing(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(grading, "ROOT", tmp_path / "site-packages")
+    with pytest.raises(SystemExit, match=r"not inside the course repository .* --masters FOLDER"):
+        grading.default_masters()
+
+
+def test_kurils_grade_stops_when_the_sandbox_cannot_run(monkeypatch, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ch01.ipynb").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sandbox, "available", lambda: False)
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match=r"cannot grade in the sandbox: bubblewrap is not installed.*--no-sandbox"):
+        cli.main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()
