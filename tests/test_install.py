@@ -75,6 +75,7 @@ def _errors(notebook: dict) -> list[str]:
 
 
 @pytest.mark.install
+@pytest.mark.slow
 def test_outside_the_repository_a_chapter_installs_the_course_and_a_hand_out_runs(student, tmp_path_factory):
     home, bin_dir, run = student
     assert run(str(bin_dir / "python"), "-c", "import importlib.util as u; print(u.find_spec('kurils'))").stdout == (
