@@ -42,8 +42,8 @@ leaves out.
 The reading notes say how each government reads a passage; they are not the course's verdict.
 Translations marked as the course's own were made for this page; where a published English
 version exists, the entry's sources include it, so that you can compare the two. The chapters
-link here wherever they discuss a document, and each chapter's graded exercise asks you to check a claim against one of these
-texts. The same texts are a data set, `documents`, which you can load with
+link here wherever they discuss a document, and each chapter's graded exercise asks you to
+check a claim against one of these texts. The same texts are a data set, `documents`, which you can load with
 `kurils.data.load("documents")`.
 """
 
