@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 try:
-    from kurils import bib, chapters, data, geography, grading, marking, notebooks, pdf, site
+    from kurils import bib, chapters, data, documents, geography, grading, marking, notebooks, pdf, site
 except ModuleNotFoundError as error:  # a student's install has the runtime only
     raise SystemExit(
         f"the kurils command needs the course's build and teaching tools, and {error.name} is missing: "
@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     bibparser = commands.add_parser("bib", help="regenerate references.bib from data/sources.csv")
     bibparser.add_argument("--data", type=Path, default=data.DATA_DIR)
     bibparser.add_argument("--out", type=Path, default=bib.BIBFILE)
+    commands.add_parser("documents", help="regenerate documents.md (the documents reader) from data/documents.csv")
     commands.add_parser("vendor", help="copy the scripts and styles the site serves into _vendor/")
     commands.add_parser("execute", help="run the notebook pages into the build's execution cache, one per core")
     commands.add_parser("geography", help="rebuild data/geography/region.geojson from Natural Earth")
@@ -88,12 +89,20 @@ def main(argv: list[str] | None = None) -> None:
         known = set(data.load("sources", args.data)["id"])
         problems = chapters.structure_problems(args.chapter)
         problems += [f"cites unknown source {key!r}" for key in sorted(chapters.cited(args.chapter) - known)]
+        known_documents = set(data.load("documents", args.data)["id"])
+        problems += [
+            f"links unknown document {d!r} (no row in documents.csv)"
+            for d in documents.links(args.chapter)
+            if d not in known_documents
+        ]
         allowed = chapters.allowlist(args.allowlist)
         problems += chapters.date_problems(args.chapter, data.load("events", args.data), allowed)
         print("\n".join(problems) or f"{args.chapter}: no problems found")
         raise SystemExit(1 if problems else 0)
     elif args.command == "bib":
         print(f"wrote {bib.write(args.out, args.data)}")
+    elif args.command == "documents":
+        print(f"wrote {documents.write()}")
     elif args.command == "execute":
         settings = notebooks.config(site.ROOT).get("execute", {})
         site.execute(site.notebook_pages(), timeout=int(settings.get("timeout", 180)))

@@ -57,6 +57,7 @@ DATASETS = (
     "island_population",
     "kuril_programmes",
     "polls",
+    "documents",
 )
 
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -137,6 +138,13 @@ def _row_checks(name: str, row: dict) -> list[str]:
         problems.append(f"exports {exports:g} + imports {imports:g} differ from total_usd_bn {total:g} by more than 3%")
     if name == "sources" and not row.get("date") and not row.get("accessed"):
         problems.append("an undated source needs 'accessed' (when it was read)")
+    if name == "documents":
+        if (row.get("language") == "en") != (row.get("translation_origin") == "authentic"):
+            problems.append("translation_origin is 'authentic' exactly when the original is English")
+        if row.get("language") != "en" and not row.get("translation"):
+            problems.append("a passage that is not in English needs a translation")
+        if bool(row.get("language_2")) != bool(row.get("original_2")):
+            problems.append("language_2 and original_2 are given together or not at all")
     if name == "positions":
         japan = set((row.get("requires_japan") or "").split(";")) - {""}
         russia = set((row.get("requires_russia") or "").split(";")) - {""}

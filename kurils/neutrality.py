@@ -41,6 +41,7 @@ NOT_NARRATION = {
     "excerpts": {"text", "marked_words", "speaker"},
     "source_errors": {"says"},
     "loaded_terms": {"term", "pattern", "used_by", "why"},
+    "documents": {"title", "original", "original_2", "translation"},
 }
 
 

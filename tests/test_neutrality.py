@@ -15,7 +15,9 @@ from kurils import data, neutrality
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))
 #: The other pages written in the course's voice.
-PAGES = [ROOT / name for name in ("intro.md", "names.md", "glossary.md", "how-to-use.md", "teachers.md")]
+PAGES = [
+    ROOT / name for name in ("intro.md", "names.md", "documents.md", "glossary.md", "how-to-use.md", "teachers.md")
+]
 QUIZZES = sorted((ROOT / "chapters" / "quizzes").glob("*.json"))
 
 
