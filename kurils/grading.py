@@ -31,6 +31,8 @@ import jupytext
 import nbformat
 import yaml
 
+from kurils.sandbox import Limits
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 RELEASE = BUILD / "release"
@@ -308,14 +310,16 @@ def _reason(name: str, hidden: bool, message: str) -> str:
     return f"{kind} failed" + (f": {error[:300]}" if error else "")
 
 
-def _run_worker(copy: Path, zip_path: Path, time_limit: int, hide: list[Path] | None) -> tuple[dict | None, str]:
+def _run_worker(
+    copy: Path, zip_path: Path, time_limit: int, hide: list[Path] | None, limits: Limits | None = None
+) -> tuple[dict | None, str]:
     """Run the grading worker in its own process group, killed after ``time_limit`` seconds."""
     report = copy.parent.parent / "report.json"
     log = copy.parent.parent / "worker.log"
     command = [sys.executable, "-m", "kurils.grade_worker", str(copy), str(zip_path)]
     command += [str(max(time_limit // 2, 5)), str(report)]
     if hide is not None:
-        command.append(json.dumps([str(h) for h in hide]))
+        command.append(json.dumps({"hide": [str(h) for h in hide], "limits": asdict(limits or Limits())}))
     with log.open("wb") as handle:
         process = subprocess.Popen(
             command, cwd=copy.parent, stdout=handle, stderr=handle, stdin=subprocess.DEVNULL, start_new_session=True
@@ -323,7 +327,11 @@ def _run_worker(copy: Path, zip_path: Path, time_limit: int, hide: list[Path] | 
         try:
             process.wait(timeout=time_limit)
         except subprocess.TimeoutExpired:
-            return None, f"timed out: grading took longer than {time_limit} s (does a cell loop forever?)"
+            try:
+                where = Path(f"{report}.cell").read_text(encoding="utf-8")
+            except OSError:
+                where = "the kernel's start"
+            return None, f"timed out: grading took longer than {time_limit} s, stopped during {where} (a loop?)"
         finally:
             try:
                 os.killpg(process.pid, signal.SIGKILL)  # the worker and the kernel it started, if still there
@@ -369,6 +377,7 @@ def grade_one(
     time_limit: int = TIME_LIMIT,
     hide: list[Path] | None = None,
     chapter: str | None = None,
+    limits: Limits | None = None,
 ) -> Result:
     """Grade one submission file. Never raises for a bad submission: the status says what was wrong.
 
@@ -419,7 +428,7 @@ def grade_one(
         scratch.mkdir()
         copy = scratch / f"{assignment}.ipynb"  # otter's init cell looks for this name
         copy.write_bytes(raw)
-        report, failure = _run_worker(copy, zips[assignment], time_limit, hide)
+        report, failure = _run_worker(copy, zips[assignment], time_limit, hide, limits)
     if report is None or report.get("results") is None:
         report = report or {}
         return result.fail(failure or report.get("timeout") or report.get("grader_error") or "could not be graded")
@@ -459,6 +468,7 @@ def grade(
     lms: str | None = None,
     roster: Path | None = None,
     assignment: str | None = None,
+    limits: Limits | None = None,
 ) -> Path:
     """Grade every notebook under ``folder`` into ``out/gradebook.csv``, ``out/feedback/`` and ``out/written/``.
 
@@ -507,7 +517,8 @@ def grade(
         work = [(path, *student_identity(path, folder)) for path in submissions]
         with ThreadPoolExecutor(jobs) as pool:
             futures = {
-                pool.submit(grade_one, p, s, zips, masters_by_name, time_limit, hide, wanted): ids for p, s, ids in work
+                pool.submit(grade_one, p, s, zips, masters_by_name, time_limit, hide, wanted, limits): ids
+                for p, s, ids in work
             }
             results = []
             for future in _progress(as_completed(futures), len(futures)):
