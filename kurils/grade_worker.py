@@ -8,8 +8,9 @@ IPC transport (Unix sockets), which works without a network and is not the plain
 ipykernel warns about. Before each cell, the worker writes the cell's number to ``REPORT.cell``,
 so that when the whole worker is stopped the grader can still say which cell was running.
 Then otter-grader's own tests, hidden ones included, are sent to the same kernel as the text
-of one last cell: they never touch a disk the student's code can read. ``otter run`` is not used because it has no time limit, does not say
-which cell failed and unpacks the hidden tests next to the running notebook.
+of one last cell: they never touch a disk the student's code can read. ``otter run`` is not
+used because it has no time limit, does not say which cell failed and unpacks the hidden tests
+next to the running notebook.
 """
 
 from __future__ import annotations
