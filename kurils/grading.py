@@ -218,12 +218,20 @@ def release(
 
 
 def questions(master: Path) -> dict[str, dict]:
-    """Each question's points and whether it is graded by hand, from the master's config cells."""
-    found = {}
+    """Each question's points, whether it is graded by hand and its rubric, from the master's cells."""
+    found: dict[str, dict] = {}
+    current = None
     for cell in jupytext.read(master).cells:
         if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
             config = yaml.safe_load(cell.source.split("\n", 1)[1])
             found[config["name"]] = {"points": float(config.get("points", 1)), "manual": bool(config.get("manual"))}
+            current = found[config["name"]]
+        elif cell.cell_type == "raw" and cell.source.startswith("# END QUESTION"):
+            current = None
+        elif cell.cell_type == "markdown" and current is not None and current["manual"]:
+            rubric = re.search(r"^Rubric\b.*?(?=\n\s*\n|\Z)", cell.source, re.S | re.M)
+            if rubric and "rubric" not in current:  # the question's own rubric, not a later one
+                current["rubric"] = " ".join(rubric[0].split())
     return found
 
 
@@ -302,12 +310,45 @@ def _assignment_of(notebook: object, path: Path, known: list[str]) -> str | None
     return known[0] if len(known) == 1 else None
 
 
+#: What a check's Python error means for the answer, in words a student can use.
+ERROR_SENTENCES = {
+    "KeyError": "your answer lacks an item or column the question asks for",
+    "IndexError": "your answer has fewer items than the question asks for",
+    "TypeError": "your answer is not the kind of value the question asks for",
+    "AttributeError": "your answer is not the kind of value the question asks for",
+    "ValueError": "your answer is not in the form the question asks for (for a pandas object: one value, "
+    "a Series or a DataFrame, as asked)",
+    "ZeroDivisionError": "your answer leads to a division by zero (is a total 0?)",
+}
+
+
 def _reason(name: str, hidden: bool, message: str) -> str:
-    """A one-line reason for a failed check, without revealing a hidden test's code."""
+    """A one-line reason for a failed check, without revealing a hidden test's code or raw error text.
+
+    A check's own message (``assert ..., "message"``) is kept; any other error is said as a sentence.
+    """
     lines = [line.strip() for line in message.splitlines() if line.strip()]
     error = next((line for line in reversed(lines) if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)), "")
     kind = "a hidden check" if hidden else "a public check"
-    return f"{kind} failed" + (f": {error[:300]}" if error else "")
+    ename, _, text = error.partition(":")
+    ename, text = ename.rsplit(".", 1)[-1], text.strip()
+    if ename == "NameError":
+        missing = re.search(r"name '(\w+)' is not defined", text)
+        return "not answered" + (f" ({missing[1]} is not defined: did you run its cell?)" if missing else "")
+    if ename == "AssertionError" and text:
+        return f"{kind} failed: {text[:300]}"
+    if ename in ERROR_SENTENCES:
+        return f"{kind} could not use your answer: {ERROR_SENTENCES[ename]}"
+    return f"{kind} failed"
+
+
+def _reasons(failed: list) -> list[str]:
+    """The reasons for a question's failed checks, each said once ("not answered" replaces the rest)."""
+    reasons = [_reason(*f) for f in failed]
+    answered = [r for r in reasons if not r.startswith("not answered")]
+    if len(answered) < len(reasons):
+        return [next(r for r in reasons if r.startswith("not answered"))]
+    return list(dict.fromkeys(reasons))
 
 
 def _run_worker(
@@ -412,7 +453,8 @@ def grade_one(
         result.possible[question] = meta["points"]
         result.scores[question] = None if meta["manual"] else 0.0
         if meta["manual"]:
-            result.reasons[question] = ["graded by hand by your teacher, with the rubric in the exercise"]
+            rubric = meta.get("rubric")
+            result.reasons[question] = ["graded by hand by your teacher" + (f". {rubric}" if rubric else "")]
 
     if not problem and not any(
         cell.get("cell_type") == "code" and "".join(cell.get("source", "")).strip()
@@ -436,7 +478,7 @@ def grade_one(
         result.scores[question] = round(float(outcome["score"]), 2)
         result.possible[question] = float(outcome["possible"])
         if outcome["failed"]:
-            result.reasons[question] = [_reason(*failed) for failed in outcome["failed"]]
+            result.reasons[question] = _reasons(outcome["failed"])
     notes = report["errors"][:3] + ([report["timeout"]] if report.get("timeout") else [])
     if len(report["errors"]) > 3:
         notes.append(f"and {len(report['errors']) - 3} more cells raised errors")
