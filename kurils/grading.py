@@ -31,6 +31,7 @@ import jupytext
 import nbformat
 import yaml
 
+from kurils import checks
 from kurils.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,9 @@ RELEASE = BUILD / "release"
 AUTOGRADER = BUILD / "autograder"
 TIME_LIMIT = 120
 
+#: otter's init cell, as JSON text in the released notebook, and what replaces it.
+OTTER_INIT = "import otter\ngrader = otter.Notebook("
+KURILS_INIT = "from kurils import checks\ngrader = checks.Notebook("
 #: Text that must never appear in a student notebook or on the public site.
 LEAK_MARKERS = ("# HIDDEN", "BEGIN SOLUTION", "END SOLUTION", "# SOLUTION", "BEGIN TESTS", "ASSIGNMENT CONFIG")
 
@@ -131,6 +135,13 @@ def assign(master: Path, work: Path, run_tests: bool = True) -> tuple[Path, Path
     except BaseException as error:  # otter exits or raises on a bad master; say which and why
         raise SystemExit(f"otter assign failed for {master}:\n{said.getvalue()}\n{error!r}") from None
     student = work / "dist" / "student" / f"{name}.ipynb"
+    # The student's grader.check reports what each public check checked, each failure in one line.
+    released = nbformat.read(student, as_version=4)
+    inits = [c for c in released.cells if c.cell_type == "code" and OTTER_INIT in c.source]
+    if len(inits) != 1:
+        raise SystemExit(f"{student}: expected one otter init cell ({OTTER_INIT!r}), found {len(inits)}")
+    inits[0].source = inits[0].source.replace(OTTER_INIT, KURILS_INIT)
+    nbformat.write(released, student)
     problems = leaks(student.read_text(encoding="utf-8"), master)
     if problems:
         raise SystemExit(f"refusing to release {name}: the student notebook contains {'; '.join(problems)}")
@@ -310,47 +321,6 @@ def _assignment_of(notebook: object, path: Path, known: list[str]) -> str | None
     return known[0] if len(known) == 1 else None
 
 
-#: What a check's Python error means for the answer, in words a student can use.
-ERROR_SENTENCES = {
-    "KeyError": "your answer lacks an item or column the question asks for",
-    "IndexError": "your answer has fewer items than the question asks for",
-    "TypeError": "your answer is not the kind of value the question asks for",
-    "AttributeError": "your answer is not the kind of value the question asks for",
-    "ValueError": "your answer is not in the form the question asks for (for a pandas object: one value, "
-    "a Series or a DataFrame, as asked)",
-    "ZeroDivisionError": "your answer leads to a division by zero (is a total 0?)",
-}
-
-
-def _reason(name: str, hidden: bool, message: str) -> str:
-    """A one-line reason for a failed check, without revealing a hidden test's code or raw error text.
-
-    A check's own message (``assert ..., "message"``) is kept; any other error is said as a sentence.
-    """
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    error = next((line for line in reversed(lines) if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)), "")
-    kind = "a hidden check" if hidden else "a public check"
-    ename, _, text = error.partition(":")
-    ename, text = ename.rsplit(".", 1)[-1], text.strip()
-    if ename == "NameError":
-        missing = re.search(r"name '(\w+)' is not defined", text)
-        return "not answered" + (f" ({missing[1]} is not defined: did you run its cell?)" if missing else "")
-    if ename == "AssertionError" and text:
-        return f"{kind} failed: {text[:300]}"
-    if ename in ERROR_SENTENCES:
-        return f"{kind} could not use your answer: {ERROR_SENTENCES[ename]}"
-    return f"{kind} failed"
-
-
-def _reasons(failed: list) -> list[str]:
-    """The reasons for a question's failed checks, each said once ("not answered" replaces the rest)."""
-    reasons = [_reason(*f) for f in failed]
-    answered = [r for r in reasons if not r.startswith("not answered")]
-    if len(answered) < len(reasons):
-        return [next(r for r in reasons if r.startswith("not answered"))]
-    return list(dict.fromkeys(reasons))
-
-
 def _run_worker(
     copy: Path, zip_path: Path, time_limit: int, hide: list[Path] | None, limits: Limits | None = None
 ) -> tuple[dict | None, str]:
@@ -478,7 +448,7 @@ def grade_one(
         result.scores[question] = round(float(outcome["score"]), 2)
         result.possible[question] = float(outcome["possible"])
         if outcome["failed"]:
-            result.reasons[question] = _reasons(outcome["failed"])
+            result.reasons[question] = checks.reasons([(hidden, message) for _, hidden, message in outcome["failed"]])
     notes = report["errors"][:3] + ([report["timeout"]] if report.get("timeout") else [])
     if len(report["errors"]) > 3:
         notes.append(f"and {len(report['errors']) - 3} more cells raised errors")
