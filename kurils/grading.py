@@ -494,6 +494,11 @@ def grade(
 
     if lms is not None:  # bad LMS options fail before the slow part, not after it
         lms_export.check_options(lms, roster)
+    limits = limits or Limits()
+    given = {"--memory": limits.memory_mb, "--processes": limits.processes, "--cpu": limits.cpu_seconds}
+    for option, value in given.items():
+        if value < 1:
+            raise SystemExit(f"{option} {value}: give a positive number")
 
     folder, out, masters_dir = Path(folder).resolve(), Path(out).resolve(), Path(masters_dir).resolve()
     if not folder.is_dir():
