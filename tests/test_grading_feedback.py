@@ -95,3 +95,20 @@ def test_a_blank_notebook_gets_not_answered_once_per_question(tmp_path):
         assert block.count("not answered") == 1 and "Error" not in block, block
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     assert results[0]["reasons"]["q6"][0].startswith("graded by hand by your teacher. Rubric (3 points)")
+
+
+@pytest.mark.parametrize("name", ["Uruppu", "Urup", "sakhalin"])
+def test_another_island_is_never_turned_into_one_of_the_four(name):
+    from kurils import data
+
+    with pytest.raises(KeyError) as caught:
+        data.island_id(name)
+    text = str(caught.value)
+    assert "not one of the islands in this data set" in text and "did you mean" not in text
+
+
+def test_a_misspelt_island_still_gets_a_suggestion():
+    from kurils import data
+
+    with pytest.raises(KeyError, match="did you mean 'kunashiri'"):
+        data.island_id("Kunashri")
