@@ -529,7 +529,10 @@ def grade(
     with tempfile.TemporaryDirectory(prefix="kurils-autograder-") as private:
         # The autograder zips are built afresh from these masters, in a folder the sandbox hides.
         needed = [wanted] if wanted else sorted(masters_by_name)
-        built = assign_all({name: (masters_by_name[name], Path(private) / name) for name in needed}, workers=jobs)
+        # The masters' own tests ran at release (and in the test suite); running them again here would
+        # cost one notebook per chapter and print the kernel's warnings in the teacher's terminal.
+        jobs_ = {name: (masters_by_name[name], Path(private) / name) for name in needed}
+        built = assign_all(jobs_, run_tests=False, workers=jobs)
         zips = {name: zip_file for name, (_, zip_file) in built.items()}
         work = [(path, *student_identity(path, folder)) for path in submissions]
         with ThreadPoolExecutor(jobs) as pool:
