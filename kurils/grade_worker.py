@@ -69,6 +69,12 @@ def explain(ename: str, evalue: str, limits: dict) -> str:
         return f"tried to start more processes or threads than grading allows ({limits.get('processes', '?')})"
     if ename in NETWORK_ERRORS or "Network is unreachable" in text or "Temporary failure in name resolution" in text:
         return "tried to use the network, which grading does not allow (read the course data with kurils.data)"
+    if ename == "NameError":
+        return f"used a name that is not defined ({evalue[:100]}): was a cell above it skipped?"
+    if ename == "KeyError":
+        return f"looked up {evalue[:100]}, which is not a key or column there (KeyError)"
+    if "truth value of a" in evalue and "is ambiguous" in evalue:
+        return "used a whole pandas Series or array where one True/False value is needed (in an if, and, or)"
     return f"raised {ename}: {evalue[:200]}"
 
 

@@ -112,3 +112,13 @@ def test_a_misspelt_island_still_gets_a_suggestion():
 
     with pytest.raises(KeyError, match="did you mean 'kunashiri'"):
         data.island_id("Kunashri")
+
+
+def test_a_cell_error_in_the_status_is_said_in_words():
+    from kurils.grade_worker import explain
+
+    limits = {"memory_mb": 2048, "processes": 32}
+    assert explain("MemoryError", "", limits) == "ran out of memory (grading allows 2048 MB per notebook)"
+    assert "truth value" not in explain("ValueError", "The truth value of a Series is ambiguous. Use a.any()", limits)
+    assert "network" in explain("URLError", "<urlopen error [Errno -3] Temporary failure in name resolution>", limits)
+    assert "(32)" in explain("BlockingIOError", "[Errno 11] Resource temporarily unavailable", limits)
