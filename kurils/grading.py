@@ -380,6 +380,17 @@ def written_answers(notebook: dict, manual: list[str]) -> dict[str, str]:
     return {q: "\n\n".join(answers[i]) if i < len(answers) else "" for i, q in enumerate(manual)}
 
 
+#: What a file handed in as a notebook is, from its first bytes, for a status a teacher can act on.
+FILE_KINDS = {
+    b"%PDF": "a PDF (ask for the .ipynb file itself, not a printout)",
+    b"PK\x03\x04": "a zip archive, or a Word or other Office document (ask for the .ipynb file itself)",
+    b"\x89PNG": "a PNG image (a screenshot?)",
+    b"\xff\xd8\xff": "a JPEG image (a photo or screenshot?)",
+    b"<!DOCTYPE html": "a web page (the notebook saved as HTML?)",
+    b"<html": "a web page (the notebook saved as HTML?)",
+}
+
+
 def grade_one(
     path: Path,
     student: str,
@@ -406,7 +417,8 @@ def grade_one(
             notebook = json.loads(raw)
             nbformat.validate(nbformat.reads(raw.decode("utf-8"), as_version=4))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            problem = f"not a notebook: the file is not valid JSON ({error})"
+            kind = next((k for magic, k in FILE_KINDS.items() if raw.startswith(magic)), None)
+            problem = f"not a notebook: the file is {kind or f'not valid JSON ({error})'}"
         except Exception as error:  # nbformat raises several kinds for malformed notebooks
             problem = f"not a valid notebook: {str(error).splitlines()[0]}"
     assignment = _assignment_of(notebook, path, [chapter] if chapter else known)

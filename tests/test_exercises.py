@@ -212,6 +212,7 @@ def test_a_looping_notebook_is_stopped_and_said_to_be(graded):
 def test_a_loop_that_ignores_interrupts_hits_the_time_limit_and_the_class_is_still_graded(graded):
     rows, *_ = graded
     assert rows["stubborn"]["status"].startswith("timed out: grading took longer than 60 s")
+    assert "stopped during cell" in rows["stubborn"]["status"]
     assert rows["stubborn"]["total"] == "0"
     assert rows["wrong"]["status"].startswith("graded")
 

@@ -122,3 +122,15 @@ def test_a_cell_error_in_the_status_is_said_in_words():
     assert "truth value" not in explain("ValueError", "The truth value of a Series is ambiguous. Use a.any()", limits)
     assert "network" in explain("URLError", "<urlopen error [Errno -3] Temporary failure in name resolution>", limits)
     assert "(32)" in explain("BlockingIOError", "[Errno 11] Resource temporarily unavailable", limits)
+
+
+def test_a_file_that_is_not_a_notebook_says_what_it_is(tmp_path):
+    (tmp_path / "printout.ipynb").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    (tmp_path / "essay.ipynb").write_bytes(b"PK\x03\x04\x14\x00\x06\x00")
+    zips = {"ch01": tmp_path / "unused.zip"}
+    masters = {"ch01": MASTERS / "ch01" / "ch01.md"}
+    pdf = grading.grade_one(tmp_path / "printout.ipynb", "a", zips, masters, chapter="ch01")
+    word = grading.grade_one(tmp_path / "essay.ipynb", "b", zips, masters, chapter="ch01")
+    assert pdf.status == "not a notebook: the file is a PDF (ask for the .ipynb file itself, not a printout)"
+    assert word.status.startswith("not a notebook: the file is a zip archive, or a Word")
+    assert pdf.total == 0 and pdf.reasons["q1"] == [pdf.status]
