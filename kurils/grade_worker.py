@@ -5,8 +5,9 @@ writes a JSON report to REPORT. The notebook is executed once with nbclient (so 
 raises or runs too long is named), in a kernel sandboxed by ``kurils.sandbox`` when SANDBOX
 (JSON: ``{"hide": [folders], "limits": {...}}``) is given. The kernel is reached over jupyter's
 IPC transport (Unix sockets), which works without a network and is not the plain-text TCP that
-ipykernel warns about. Before each cell, the worker writes the cell's number to ``REPORT.cell``,
-so that when the whole worker is stopped the grader can still say which cell was running.
+ipykernel warns about. Before each cell, the worker writes the cell's number (and the errors so far) to
+``REPORT.cell``, so that when the whole worker is stopped the grader can still say which cell
+was running.
 Then otter-grader's own tests, hidden ones included, are sent to the same kernel as the text
 of one last cell: they never touch a disk the student's code can read. ``otter run`` is not
 used because it has no time limit, does not say which cell failed and unpacks the hidden tests
@@ -126,7 +127,7 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: s
             if cell.cell_type != "code":
                 continue
             where = f"cell {index + 1} of {len(notebook.cells)}"
-            progress.write_text(where, encoding="utf-8")
+            progress.write_text(json.dumps({"cell": where, "errors": report["errors"][:3]}), encoding="utf-8")
             try:
                 client.execute_cell(cell, index)
             except DeadKernelError:
@@ -139,7 +140,7 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: s
                 elif output.output_type == "error":
                     report["errors"].append(f"{where} {explain(output.ename, output.evalue, limits)}")
             cell.outputs = []  # only errors matter here; a notebook that prints megabytes keeps nothing
-        progress.write_text("the checks, after the last cell", encoding="utf-8")
+        progress.write_text(json.dumps({"cell": "the checks, after the last cell", "errors": []}), encoding="utf-8")
         grading = nbformat.v4.new_code_cell(GRADE_CELL.format(specs=specs, mark=MARK))
         notebook.cells.append(grading)
         try:

@@ -339,10 +339,11 @@ def _run_worker(
             process.wait(timeout=time_limit)
         except subprocess.TimeoutExpired:
             try:
-                where = Path(f"{report}.cell").read_text(encoding="utf-8")
-            except OSError:
-                where = "the kernel's start"
-            return None, f"timed out: grading took longer than {time_limit} s, stopped during {where} (a loop?)"
+                progress = json.loads(Path(f"{report}.cell").read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                progress = {"cell": "the kernel's start", "errors": []}
+            said = f"timed out: grading took longer than {time_limit} s, stopped during {progress['cell']} (a loop?)"
+            return None, "; before it, ".join([said, *progress["errors"]])
         finally:
             try:
                 os.killpg(process.pid, signal.SIGKILL)  # the worker and the kernel it started, if still there

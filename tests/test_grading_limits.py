@@ -93,7 +93,13 @@ def test_a_network_attempt_loses_its_question_with_a_reason(limited):
 def test_a_fork_loop_is_stopped_named_and_leaves_nothing_running(limited):
     rows, seconds = limited
     status = rows["forks"]["status"]
-    assert rows["forks"]["q5"] == "0" and "cell 18 of 33" in status, status
+    assert rows["forks"]["q5"] == "0", status
+    # The loop's own cell fails at the limit, or the kernel, its sockets shared with the forked
+    # copies, stops answering during it or the next cell: either way the reason names the cell.
+    assert (
+        "cell 18 of 33 tried to start more processes or threads than grading allows (24)" in status
+        or "stopped during cell 18 of 33" in status
+    ), status
     assert seconds < 200  # the class is graded within the time limits, not held up
     if os.geteuid() == 0:
         assert _sandbox_processes() == []
