@@ -60,7 +60,7 @@ def limited(tmp_path_factory):
     out = tmp_path_factory.mktemp("grades")
     limits = grading.Limits(memory_mb=1536, processes=24, cpu_seconds=60)
     start = time.perf_counter()
-    gradebook = grading.grade(folder, MASTERS, out, time_limit=30, chapter=1, jobs=2, limits=limits)
+    gradebook = grading.grade(folder, MASTERS, out, time_limit=60, chapter=1, jobs=2, limits=limits)
     seconds = time.perf_counter() - start
     with gradebook.open(encoding="utf-8") as handle:
         return {row["student"]: row for row in csv.DictReader(handle)}, seconds
