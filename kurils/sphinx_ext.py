@@ -3,8 +3,13 @@
 - Thebe's scripts are removed. Jupyter Book 1 always loads sphinx-thebe, which declares
   `const THEBE_JS_URL` once per read pass, so rebuilt pages log "Identifier 'THEBE_JS_URL'
   has already been declared" and point at unpkg.com. The course has no live kernels on the site.
-- The site's address, the 404 page's link prefix and the Open Graph site URL all derive from
-  one setting, ``repository.url`` in _config.yml (see :func:`kurils.notebooks.site_url`).
+- The site's address and the Open Graph site URL derive from one setting, ``repository.url`` in
+  _config.yml (see :func:`kurils.notebooks.site_url`).
+- The 404 page (sphinx-notfound-page) works wherever the site is served: its links and assets are
+  relative to a ``<base href>`` at the site's root: the configured sub-path (``/kurils/``), or where
+  the page is served elsewhere, a first inline script derives the root from the address (the part
+  before ``/chapters/``, or ``/``).
+  sphinx-notfound-page's own absolute paths (``/kurils/_static/...``) broke it under ``make serve``.
 - Notebook pages offer the course's own .ipynb for download, and their launch buttons open it
   on the ``notebooks`` branch (kurils/notebooks.py).
 - sphinxcontrib-bibtex looks up its pybtex style plugins again for every {footcite}, and each
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -34,16 +40,46 @@ def _derive_addresses(app, config) -> None:
     prefix = urlparse(url).path
     if not config.ogp_site_url:
         config.ogp_site_url = url
-    config.notfound_urls_prefix = prefix
     config.notfound_context = {
         "title": "Page not found",
         "body": (
             "<h1>Page not found</h1>\n"
             "<p>There is no page at this address: it may have moved, or the link has a typing mistake.</p>\n"
-            f'<p>Start again from <a href="{prefix}intro.html">the course\'s first page</a>, '
-            f'or <a href="{prefix}search.html">search the course</a>.</p>'
+            '<p>Start again from <a href="intro.html">the course\'s first page</a>, '
+            'or <a href="search.html">search the course</a>.</p>'
         ),
     }
+    config.kurils_site_prefix = prefix
+
+
+# First in the 404 page's <head>, before any link or script, so relative URLs resolve from the site's
+# root. The static <base> is right where the site is published (and Chromium's preload scanner reads
+# it); served anywhere else, the script moves it to the root found from the address.
+BASE = """<base href={prefix}>
+<script>(function () {{
+  var path = location.pathname, root = {prefix};
+  if (path.indexOf(root) === 0) return;
+  var at = path.indexOf("/chapters/");
+  document.querySelector("base").href = at >= 0 ? path.slice(0, at + 1) : "/";
+}})();</script>
+"""
+
+_RELATIVE_HELPERS = ("pathto", "toctree", "css_tag", "js_tag")
+
+
+def _keep_relative_links(app, pagename, templatename, context, doctree) -> None:
+    """Before sphinx-notfound-page (priority 400): remember Sphinx's relative link helpers."""
+    if pagename == app.config.notfound_pagename:
+        context["_kurils_relative"] = {name: context[name] for name in _RELATIVE_HELPERS if name in context}
+
+
+def _relative_404(app, pagename, templatename, context, doctree) -> None:
+    """After sphinx-notfound-page: put the relative helpers back and add the <base> script."""
+    if pagename != app.config.notfound_pagename:
+        return
+    context.update(context.pop("_kurils_relative", {}))
+    prefix = json.dumps(app.config.kurils_site_prefix or "/")
+    context["metatags"] = BASE.format(prefix=prefix) + context.get("metatags", "")
 
 
 def _is_thebe(script) -> bool:
@@ -107,7 +143,10 @@ def _write_index(app, exception) -> None:
 
 def setup(app):
     app.connect("build-finished", _write_index, priority=400)
+    app.add_config_value("kurils_site_prefix", "/", "html")
     app.connect("config-inited", _derive_addresses)
+    app.connect("html-page-context", _keep_relative_links, priority=399)
+    app.connect("html-page-context", _relative_404, priority=401)
     app.connect("html-page-context", _notebook_and_launch_links, priority=502)
     _cache_pybtex_plugins()
     app.connect("html-page-context", _drop_thebe, priority=900)
