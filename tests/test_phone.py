@@ -24,6 +24,14 @@ CH9 = "chapters/09-2018-treaty-without-preconditions.html"
 TOO_SMALL = """() => {
   const out = [];
   for (const root of document.querySelectorAll('.kurils-widget, .kurils-selfcheck')) {
+    const edge = root.getBoundingClientRect();
+    if (edge.left < 0 || edge.right > innerWidth) out.push(`${root.className} spans ${edge.left}-${edge.right} px`);
+    // Nothing sticks out of the widget's box, except inside a box that scrolls (the map).
+    for (const e of root.querySelectorAll('*')) {
+      const r = e.getBoundingClientRect();
+      if (r.width && r.right > edge.right + 0.5 && !e.parentElement.closest('.map, pre, [style*=overflow]'))
+        out.push(`${e.tagName}.${e.getAttribute('class') || ''} ends at ${Math.round(r.right)} px`);
+    }
     for (const e of root.querySelectorAll('*')) {
       if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
       const box = e.getBoundingClientRect();
