@@ -134,7 +134,8 @@ def render(question: dict) -> str:
         help_text = "Select all that apply, then Check." if many else "Choose one answer, then Check."
         body = (
             f'<p class="ks-help" id="{qid}-help">{help_text}</p>'
-            f'<ul class="ks-options" role="group" aria-labelledby="{qid}-q" aria-describedby="{qid}-help">{rows}</ul>'
+            f'<div role="group" aria-labelledby="{qid}-q" aria-describedby="{qid}-help">'
+            f'<ul class="ks-options">{rows}</ul></div>'
         )
     elif kind == "ordering":
         order = shuffled(question)
