@@ -1,12 +1,19 @@
 """Self-check questions on a chapter page: instant feedback in the browser, no kernel.
 
-Questions live in ``chapters/quizzes/CHAPTER.json``. Multiple choice, many choice and
-numeric questions use jupyterquiz's format and are rendered by jupyterquiz; two more
-kinds are rendered by this module as plain HTML with a small script
-(``assets/selfcheck.js``), which works on the static site:
+Questions live in ``chapters/quizzes/CHAPTER.json``, in jupyterquiz's format plus two kinds of
+the course's own. Numeric questions are rendered by jupyterquiz; every other kind by this module
+as plain HTML with one small script (``assets/selfcheck.js``), so they look and behave alike
+and work on the static site:
+
+- ``"type": "multiple_choice"`` (one answer) and ``"many_choice"`` (select all that apply):
+  ``answers``, each ``{"answer", "correct", "feedback"}``. Radio buttons or checkboxes: arrow
+  keys move, only the Check button checks, and a check keeps the reader's picks and shows the
+  feedback of each one picked.
 
 - ``"type": "ordering"``: ``items`` (each ``{"label": ...}``, optionally ``"event"``, an id
-  in ``data/events.csv``) listed in the right order; the page shows them shuffled.
+  in ``data/events.csv``) listed in the right order; the page shows them shuffled, none in its place.
+  A check says how many are in place; the explanation (which may give every date) appears
+  only once all are.
 - ``"type": "matching"``: ``pairs`` (each ``{"left": ..., "right": ...}``); the learner
   picks the right item for each left item.
 
@@ -36,7 +43,7 @@ COLORS = {
     "--jq-incorrect-color": "#b3261e",
 }
 #: Question kinds rendered by this module rather than by jupyterquiz.
-OWN_TYPES = ("ordering", "matching")
+OWN_TYPES = ("multiple_choice", "many_choice", "ordering", "matching")
 JUPYTERQUIZ_TYPES = ("multiple_choice", "many_choice", "numeric")
 
 
@@ -54,7 +61,7 @@ def _problems(number: int, item: dict) -> list[str]:
         if not any(a.get("correct") for a in answers):
             problems.append(f"{where} has no correct answer")
         problems += [f"{where}, answer {a.get('answer')!r} has no feedback" for a in answers if not a.get("feedback")]
-    if kind in OWN_TYPES and not str(item.get("explanation", "")).strip():
+    if kind in ("ordering", "matching") and not str(item.get("explanation", "")).strip():
         problems.append(f"{where} ({kind}) has no explanation")
     if kind == "ordering":
         items = item.get("items")
@@ -98,13 +105,14 @@ def questions(chapter: str, quiz_dir: Path = QUIZ_DIR) -> list[dict]:
 
 
 def shuffled(question: dict) -> list[int]:
-    """The order in which an ordering question shows its items: fixed per question, never the right one."""
+    """The order in which an ordering question shows its items: fixed per question (seeded by its
+    text), with no item in its right place."""
     count = len(question["items"])
     seed = int.from_bytes(hashlib.sha256(question["question"].encode("utf-8")).digest()[:8], "big")
+    shuffle = random.Random(seed)
     order = list(range(count))
-    random.Random(seed).shuffle(order)
-    if order == sorted(order):
-        order = order[1:] + order[:1]
+    while any(rank == place for place, rank in enumerate(order)):
+        shuffle.shuffle(order)
     return order
 
 
@@ -113,10 +121,26 @@ def _id(question: dict) -> str:
 
 
 def render(question: dict) -> str:
-    """HTML for one ordering or matching question; readable (and printable) without its script."""
+    """HTML for one question of the course's own kinds; readable (and printable) without its script."""
     qid, kind = _id(question), question["type"]
     head = f'<p class="ks-question" id="{qid}-q">{escape(question["question"])}</p>'
-    if kind == "ordering":
+    explanation = question.get("explanation", "")
+    if kind in ("multiple_choice", "many_choice"):
+        many = kind == "many_choice"
+        rows = "".join(
+            f'<li class="ks-option"><label><input type="{"checkbox" if many else "radio"}" name="{qid}" '
+            f'value="{n}" data-correct="{"true" if a.get("correct") else "false"}"> '
+            f'<span class="ks-answer">{escape(str(a["answer"]))}</span></label>'
+            f'<span class="ks-mark"></span><p class="ks-why" hidden>{escape(str(a["feedback"]))}</p></li>'
+            for n, a in enumerate(question["answers"])
+        )
+        help_text = "Select all that apply, then Check." if many else "Choose one answer, then Check."
+        body = (
+            f'<p class="ks-help" id="{qid}-help">{help_text}</p>'
+            f'<div role="group" aria-labelledby="{qid}-q" aria-describedby="{qid}-help">'
+            f'<ul class="ks-options">{rows}</ul></div>'
+        )
+    elif kind == "ordering":
         order = shuffled(question)
         rows = "".join(
             f'<li class="ks-item" tabindex="0" data-rank="{rank}" aria-describedby="{qid}-help">'
@@ -152,7 +176,8 @@ def render(question: dict) -> str:
         f'<div class="kurils-selfcheck ks-{kind}" id="{qid}" data-kind="{kind}">{head}{body}'
         '<p class="ks-actions"><button type="button" class="ks-check">Check</button></p>'
         '<p class="ks-feedback" role="status" aria-live="polite"></p>'
-        f'<div class="ks-explanation" hidden><p>{escape(question["explanation"])}</p></div></div>'
+        + (f'<div class="ks-explanation" hidden><p>{escape(explanation)}</p></div>' if explanation else "")
+        + "</div>"
     )
 
 

@@ -9,8 +9,12 @@ which Sphinx publishes as ``_static/vendor/``. It is kept out of the book's own
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
+import http.server
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -224,4 +228,24 @@ def serve(port: int = 8000) -> None:
     if not (HTML / "index.html").exists():
         raise SystemExit("no built site in _build/html: run `make site` first.")
     print(f"Serving the course on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-    subprocess.run([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(HTML)])
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(SiteHandler, directory=str(HTML)))
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve a built site at the root, as a static host does: unknown paths get 404.html, its
+    ``<base>`` moved to the root (the page names the published sub-path, see kurils/sphinx_ext.py)."""
+
+    def send_head(self):
+        if Path(self.translate_path(self.path)).exists():
+            return super().send_head()
+        page = Path(self.directory) / "404.html"
+        body = re.sub(r'<base href="[^"]*">', '<base href="/">', page.read_text(encoding="utf-8"), count=1).encode()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)

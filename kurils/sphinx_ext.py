@@ -7,6 +7,11 @@
   all derive from one setting, ``repository.url`` in _config.yml, or $KURILS_REPOSITORY, which the
   Pages workflow sets (see :func:`kurils.notebooks.repository`). While it is the placeholder, the
   pages have no launch buttons.
+- The 404 page (sphinx-notfound-page) works wherever the site is served: its links and assets are
+  relative to a ``<base href>`` at the site's root: the configured sub-path (``/kurils/``), or where
+  the page is served elsewhere, a first inline script derives the root from the address (the part
+  before ``/chapters/``, or ``/``).
+  sphinx-notfound-page's own absolute paths (``/kurils/_static/...``) broke it under ``make serve``.
 - Notebook pages offer the course's own .ipynb for download, and their launch buttons open it
   on the ``notebooks`` branch (kurils/notebooks.py).
 - sphinxcontrib-bibtex looks up its pybtex style plugins again for every {footcite}, and each
@@ -15,6 +20,7 @@
 - The "Show the code" toggles are named by their text, not "Toggle hidden content".
 - A run of citation markers ([3][4][5][6][9]) becomes one marker, [3–6, 9]: a long run broke the
   sentence it supported. Every footnote stays in the page's list of sources.
+- The site follows the reader's light or dark system setting from the first paint (RESOLVE_AUTO).
 - The site's root ``index.html`` is a complete redirect page (language, title, a link to follow,
   no icon to fetch) instead of sphinx-external-toc's one-line ``<meta>`` redirect, which made
   Chromium ask for ``/favicon.ico`` (a 404) when it was slower than the redirect.
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -42,16 +49,46 @@ def _derive_addresses(app, config) -> None:
     prefix = urlparse(url).path
     if not config.ogp_site_url:
         config.ogp_site_url = url
-    config.notfound_urls_prefix = prefix
     config.notfound_context = {
         "title": "Page not found",
         "body": (
             "<h1>Page not found</h1>\n"
             "<p>There is no page at this address: it may have moved, or the link has a typing mistake.</p>\n"
-            f'<p>Start again from <a href="{prefix}intro.html">the course\'s first page</a>, '
-            f'or <a href="{prefix}search.html">search the course</a>.</p>'
+            '<p>Start again from <a href="intro.html">the course\'s first page</a>, '
+            'or <a href="search.html">search the course</a>.</p>'
         ),
     }
+    config.kurils_site_prefix = prefix
+
+
+# First in the 404 page's <head>, before any link or script, so relative URLs resolve from the site's
+# root. The static <base> is right where the site is published (and Chromium's preload scanner reads
+# it); served anywhere else, the script moves it to the root found from the address.
+BASE = """<base href={prefix}>
+<script>(function () {{
+  var path = location.pathname, root = {prefix};
+  if (path.indexOf(root) === 0) return;
+  var at = path.indexOf("/chapters/");
+  document.querySelector("base").href = at >= 0 ? path.slice(0, at + 1) : "/";
+}})();</script>
+"""
+
+_RELATIVE_HELPERS = ("pathto", "toctree", "css_tag", "js_tag")
+
+
+def _keep_relative_links(app, pagename, templatename, context, doctree) -> None:
+    """Before sphinx-notfound-page (priority 400): remember Sphinx's relative link helpers."""
+    if pagename == app.config.notfound_pagename:
+        context["_kurils_relative"] = {name: context[name] for name in _RELATIVE_HELPERS if name in context}
+
+
+def _relative_404(app, pagename, templatename, context, doctree) -> None:
+    """After sphinx-notfound-page: put the relative helpers back and add the <base> script."""
+    if pagename != app.config.notfound_pagename:
+        return
+    context.update(context.pop("_kurils_relative", {}))
+    prefix = json.dumps(app.config.kurils_site_prefix or "/")
+    context["metatags"] = BASE.format(prefix=prefix) + context.get("metatags", "")
 
 
 def _is_thebe(script) -> bool:
@@ -178,10 +215,22 @@ class GroupCitationMarkers(SphinxPostTransform):
         parent.insert(at, group)
 
 
+# The theme starts in the reader's system setting (default_mode: auto in _config.yml), but only its
+# deferred script turns "auto" into "dark" or "light"; this runs in the <head>, so the first paint is right.
+RESOLVE_AUTO = (
+    'if (document.documentElement.dataset.theme === "auto") document.documentElement.dataset.theme = '
+    'matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";'
+)
+
+
 def setup(app):
     app.add_post_transform(GroupCitationMarkers)
+    app.add_js_file(None, body=RESOLVE_AUTO, priority=100)
     app.connect("build-finished", _write_index, priority=400)
+    app.add_config_value("kurils_site_prefix", "/", "html")
     app.connect("config-inited", _derive_addresses)
+    app.connect("html-page-context", _keep_relative_links, priority=399)
+    app.connect("html-page-context", _relative_404, priority=401)
     app.connect("html-page-context", _notebook_and_launch_links, priority=502)
     _cache_pybtex_plugins()
     app.connect("html-page-context", _drop_thebe, priority=900)

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kurils import notebooks
+from kurils import notebooks, site
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_PATH = urlparse(notebooks.site_url(notebooks.repository())).path  # "/kurils/"
@@ -97,15 +97,18 @@ def test_page_has_a_title_description_and_open_graph_tags(built_site, relative):
 
 
 class _PrefixHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve the site under SITE_PATH, as GitHub Pages does, and answer unknown paths with 404.html."""
+    """Serve the site under ``prefix`` (SITE_PATH as GitHub Pages does, "/" as `make serve` does);
+    answer unknown paths with 404.html."""
+
+    prefix = SITE_PATH
 
     def log_message(self, *args) -> None:
         pass
 
     def translate_path(self, path: str) -> str:
         path = urlparse(path).path
-        if path.startswith(SITE_PATH):
-            return super().translate_path("/" + path.removeprefix(SITE_PATH))
+        if path.startswith(self.prefix):
+            return super().translate_path("/" + path.removeprefix(self.prefix))
         return super().translate_path("/no-such-file")
 
     def send_head(self):
@@ -120,15 +123,36 @@ class _PrefixHandler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
 
+def test_the_404_page_names_no_site_path(built_site):
+    """Its links and assets are relative to the root; a script sets <base> from the address."""
+    page_html = (built_site / "404.html").read_text(encoding="utf-8")
+    assert re.findall(r'<(?:a|link|script|img)[^>]+(?:href|src)="(/[^"]*)"', page_html) == []
+    assert page_html.index(f'<base href="{SITE_PATH}">') < page_html.index("<link")
+
+
+@pytest.mark.parametrize(
+    "prefix, host",
+    [
+        (SITE_PATH, "published"),  # GitHub Pages
+        ("/", "make serve"),  # kurils.site.SiteHandler, which moves the page's <base> to the root
+        ("/", "elsewhere"),  # a static host at the root: the page's script moves <base>
+    ],
+)
 @pytest.mark.parametrize("missing", ["no-such-page.html", "chapters/no-such-page.html", "a/b/c/d/nothing.html"])
-def test_the_404_page_works_at_any_depth(built_site, browser, missing):
-    handler = functools.partial(_PrefixHandler, directory=str(built_site))
+def test_the_404_page_works_at_any_depth(built_site, browser, missing, prefix, host):
+    served = site.SiteHandler if host == "make serve" else type("Handler", (_PrefixHandler,), {"prefix": prefix})
+    handler = functools.partial(served, directory=str(built_site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}{SITE_PATH}"
+    base = f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
     try:
         page, aborted, errors, _ = _visit(browser, base + missing)
         errors = [e for e in errors if "404" not in e]  # the browser reports the page's own status
+        assets = page.evaluate("performance.getEntriesByType('resource').map(e => [e.name, e.responseStatus])")
+        if host == "elsewhere":  # Chromium's preload scanner first tries the published address
+            errors = [e for e in errors if not e.startswith(f"failed: {base.rstrip('/')}{SITE_PATH}")]
+        else:
+            assert assets and [name for name, status in assets if status != 200] == []
         assert "Page not found" in page.locator("main").inner_text()
         assert page.evaluate("[...document.styleSheets].filter(s => s.cssRules.length > 0).length") >= 3
         page.get_by_role("link", name="the course's first page").click()

@@ -70,7 +70,8 @@ def test_the_shuffle_is_fixed_and_never_the_right_order():
         for seed in range(40):
             question = {"question": f"Q{seed}", "items": [{"label": str(i)} for i in range(n)]}
             order = selfcheck.shuffled(question)
-            assert sorted(order) == list(range(n)) and order != list(range(n))
+            assert sorted(order) == list(range(n))
+            assert [place for place, rank in enumerate(order) if place == rank] == [], "an item starts in place"
 
 
 def test_an_ordering_question_renders_its_items_shuffled_with_move_buttons():
@@ -96,8 +97,28 @@ def test_a_matching_question_renders_a_labelled_select_per_left_item():
 
 
 def test_render_refuses_a_jupyterquiz_question():
-    with pytest.raises(ValueError, match="not 'multiple_choice'"):
-        selfcheck.render({"question": "Q", "type": "multiple_choice", "answers": []})
+    with pytest.raises(ValueError, match="not 'numeric'"):
+        selfcheck.render({"question": "Q", "type": "numeric", "answers": []})
+
+
+CHOICE = {
+    "question": "Which one?",
+    "type": "multiple_choice",
+    "answers": [
+        {"answer": "x", "correct": True, "feedback": "yes"},
+        {"answer": "<y>", "correct": False, "feedback": "no"},
+    ],
+}
+
+
+@pytest.mark.parametrize("kind, control", [("multiple_choice", "radio"), ("many_choice", "checkbox")])
+def test_a_choice_question_renders_a_labelled_control_per_answer_with_hidden_feedback(kind, control):
+    html = selfcheck.render({**CHOICE, "type": kind})
+    inputs = re.findall(r'<label><input type="(\w+)" name="(ks-[0-9a-f]+)" value="(\d)" data-correct="(\w+)">', html)
+    assert [(t, v, c) for t, _, v, c in inputs] == [(control, "0", "true"), (control, "1", "false")]
+    assert '<span class="ks-answer">&lt;y&gt;</span>' in html
+    assert html.count('<p class="ks-why" hidden>') == 2 and ">Check</button>" in html
+    assert ("Select all that apply" in html) == (kind == "many_choice")
 
 
 def test_a_chapters_outputs_keep_the_order_of_its_questions(tmp_path):
@@ -106,19 +127,25 @@ def test_a_chapters_outputs_keep_the_order_of_its_questions(tmp_path):
         "type": "multiple_choice",
         "answers": [{"answer": "x", "correct": True, "feedback": "yes"}],
     }
-    (tmp_path / "mix.json").write_text(json.dumps([choice, ORDERING, choice, MATCHING]), encoding="utf-8")
+    number = {"question": "How many?", "type": "numeric", "answers": [{"type": "value", "value": 4, "correct": True}]}
+    (tmp_path / "mix.json").write_text(json.dumps([choice, ORDERING, number, MATCHING]), encoding="utf-8")
     shown = selfcheck.outputs("mix", tmp_path)
     html = [o.data for o in shown if type(o).__name__ == "HTML"]
     scripts = [o.data for o in shown if type(o).__name__ == "Javascript"]
-    # style, quiz 1 (jupyterquiz), ordering, quiz 2 (jupyterquiz), matching; one script per jupyterquiz + ours
+    # style, choice, ordering, numeric (jupyterquiz), matching; one script for jupyterquiz + ours
     assert "<style>" in html[0] and ".kurils-selfcheck" in html[0]
     kinds = ["jq" if "JupyterQuiz" in h or "Quiz" in h else h.split('"')[1] for h in html[1:]]
-    assert kinds == ["jq", "kurils-selfcheck ks-ordering", "jq", "kurils-selfcheck ks-matching"]
-    assert len(scripts) == 3 and "ks-item" in scripts[-1]
+    assert kinds == [
+        "kurils-selfcheck ks-multiple_choice",
+        "kurils-selfcheck ks-ordering",
+        "jq",
+        "kurils-selfcheck ks-matching",
+    ]
+    assert len(scripts) == 2 and "ks-item" in scripts[-1]
 
 
 def test_a_chapter_with_only_jupyterquiz_questions_gets_no_extra_script(tmp_path):
-    choice = {"question": "Q", "type": "many_choice", "answers": [{"answer": "x", "correct": True, "feedback": "y"}]}
+    choice = {"question": "Q", "type": "numeric", "answers": [{"type": "value", "value": 4, "correct": True}]}
     (tmp_path / "jq.json").write_text(json.dumps([choice]), encoding="utf-8")
     shown = selfcheck.outputs("jq", tmp_path)
     assert len(shown) == 2 and "kurils-selfcheck" not in shown[0].data

@@ -1,11 +1,56 @@
-// Ordering and matching self-checks (kurils/selfcheck.py writes the HTML; this script adds the behaviour).
+// The course's self-checks: multiple choice, select all that apply, ordering and matching
+// (kurils/selfcheck.py writes the HTML; this script adds the behaviour). Only Check checks.
 (function () {
   "use strict";
   function say(box, ok, text) {
     var out = box.querySelector(".ks-feedback");
     out.className = "ks-feedback " + (ok ? "ks-right" : "ks-wrong");
     out.textContent = (ok ? "\u2714 Correct: " : "\u2718 Not yet: ") + text;
-    box.querySelector(".ks-explanation").hidden = false;
+    // The explanation may give the whole answer away: it comes once the answer is right.
+    var explanation = box.querySelector(".ks-explanation");
+    if (explanation && ok) explanation.hidden = false;
+  }
+  function choice(box) {
+    var inputs = Array.prototype.slice.call(box.querySelectorAll("input"));
+    var many = box.dataset.kind === "many_choice";
+    function unmark() {
+      inputs.forEach(function (input) {
+        var li = input.closest("li");
+        li.querySelector(".ks-mark").textContent = "";
+        li.querySelector(".ks-why").hidden = true;
+        li.classList.remove("ks-picked-right", "ks-picked-wrong");
+      });
+      clear(box);
+    }
+    inputs.forEach(function (input) { input.addEventListener("change", unmark); });
+    box.querySelector(".ks-check").addEventListener("click", function () {
+      unmark();
+      var right = 0, wrong = 0, total = 0;
+      inputs.forEach(function (input) {
+        var correct = input.dataset.correct === "true", li = input.closest("li");
+        total += correct ? 1 : 0;
+        if (!input.checked) return;
+        right += correct ? 1 : 0;
+        wrong += correct ? 0 : 1;
+        var mark = li.querySelector(".ks-mark");
+        mark.textContent = correct ? "\u2714 right" : "\u2718 not this one";
+        mark.className = "ks-mark " + (correct ? "ks-right" : "ks-wrong");
+        li.classList.add(correct ? "ks-picked-right" : "ks-picked-wrong");
+        li.querySelector(".ks-why").hidden = false;
+      });
+      if (!right && !wrong) {
+        var out = box.querySelector(".ks-feedback");
+        out.className = "ks-feedback";
+        out.textContent = many ? "Select one or more answers first." : "Choose an answer first.";
+      } else if (!many) {
+        say(box, right === 1, right ? "that is the answer." : "that is not the answer; see why, and try another.");
+      } else if (right === total && !wrong) {
+        say(box, true, "you found all " + total + ".");
+      } else {
+        say(box, false, right + " of " + total + " right answers chosen" +
+          (wrong ? ", and " + wrong + (wrong === 1 ? " that is not one (see why)." : " that are not (see why).") : "."));
+      }
+    });
   }
   function clear(box) {
     var out = box.querySelector(".ks-feedback");
@@ -86,6 +131,9 @@
   var boxes = document.querySelectorAll(".kurils-selfcheck:not([data-ready])");
   Array.prototype.forEach.call(boxes, function (box) {
     box.setAttribute("data-ready", "");
-    if (box.dataset.kind === "ordering") ordering(box); else matching(box);
+    var kind = box.dataset.kind;
+    if (kind === "ordering") ordering(box);
+    else if (kind === "matching") matching(box);
+    else choice(box);
   });
 })();

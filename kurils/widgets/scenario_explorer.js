@@ -161,8 +161,9 @@ function render({ model, el }) {
     const s = summary(model);
     const rows = SIDES.filter((side) => s.rows[side].islands.length).map((side) => {
       const r = s.rows[side];
-      return `<tr class="row-${side}"><th scope="row">${LABEL[side]}</th><td>${esc(r.islands.join(", "))}</td>
-        <td>${num(r.area)} km²</td><td>${pct(r.areaShare)}</td><td>${num(r.residents)}</td><td>${pct(r.residentsShare)}</td></tr>`;
+      return `<tr class="row-${side}"><th scope="row">${LABEL[side]}</th><td data-label="Islands">${esc(r.islands.join(", "))}</td>
+        <td data-label="Area">${num(r.area)} km²</td><td data-label="Share of area">${pct(r.areaShare)}</td>
+        <td data-label="Residents">${num(r.residents)}</td><td data-label="Share of residents">${pct(r.residentsShare)}</td></tr>`;
     }).join("");
     const years = model.get("settlements").map((x) => x.year);
     const splitNote = s.split
@@ -190,8 +191,9 @@ function render({ model, el }) {
       <table><caption>Area and residents to each side (residents under Russian administration, ${s.year})</caption>
       <thead><tr><th scope="col">Side</th><th scope="col">Islands</th><th scope="col">Area</th>
       <th scope="col">Share of the four islands' area</th><th scope="col">Residents</th><th scope="col">Share of residents</th></tr></thead>
-      <tbody>${rows}<tr class="row-total"><th scope="row">Total</th><td>the four islands</td><td>${num(s.area)} km²</td>
-      <td>100%</td><td>${num(s.people)}</td><td>100%</td></tr></tbody></table>${splitNote}${match}
+      <tbody>${rows}<tr class="row-total"><th scope="row">Total</th><td data-label="Islands">the four islands</td>
+      <td data-label="Area">${num(s.area)} km²</td><td data-label="Share of area">100%</td>
+      <td data-label="Residents">${num(s.people)}</td><td data-label="Share of residents">100%</td></tr></tbody></table>${splitNote}${match}
       <h4>Each side's stated positions</h4>
       <ul class="positions">${positions || "<li>No stated positions in the course's data.</li>"}</ul>`;
   }

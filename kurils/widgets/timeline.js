@@ -1,7 +1,9 @@
 // Front-end of kurils.widgets.TimelineExplorer: filters, zoom, a time axis and event
 // details, all in the browser, so it works on the static site with no kernel.
 
-const W = 760, PAD = 24, AXIS = 30, LANE = 15, MAX_LANES = 10;
+// The axis is drawn at its box's width in CSS pixels (760 until it is on screen), so its text is
+// 12 px and each event a 24 px tap target on a phone as on a desktop.
+const PAD = 24, AXIS = 30, LANE = 26, HIT = 12, MAX_LANES = 10;
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const yearOf = (e) => Number(e.date.slice(0, 4));
 // Fractional year: 2016-12-15 -> 2016.95; a year-only date sits at mid-year.
@@ -10,8 +12,8 @@ function when(e) {
   if (!m) return y + 0.5;
   return y + (m - 1) / 12 + (d ? (d - 1) / 365 : 1 / 24);
 }
-function step(span) {
-  for (const s of [1, 5, 10, 25, 50]) if (span / s <= 12) return s;
+function step(span, most = 12) {
+  for (const s of [1, 2, 5, 10, 25, 50]) if (span / s <= most) return s;
   return 100;
 }
 
@@ -75,6 +77,7 @@ function render({ model, el }) {
   startBox.addEventListener("change", () => period(Number(startBox.value), model.get("end")));
   endBox.addEventListener("change", () => period(model.get("start"), Number(endBox.value)));
   const zoom = (factor) => {
+    const W = Math.round(axis.getBoundingClientRect().width) || 760;
     const a = model.get("start"), b = model.get("end") + 1;
     const sel = events.find((e) => e.id === model.get("selected"));
     const centre = sel ? when(sel) : (a + b) / 2;
@@ -99,24 +102,26 @@ function render({ model, el }) {
   }
 
   function drawAxis(shown) {
+    const W = Math.round(axis.getBoundingClientRect().width) || 760;
     const a = model.get("start"), b = model.get("end") + 1;
     const x = (t) => PAD + ((t - a) / (b - a)) * (W - 2 * PAD);
     const lanes = [];
     const marks = shown.map((e) => {
       const px = x(when(e));
-      let lane = lanes.findIndex((end) => end < px - 13);
+      let lane = lanes.findIndex((end) => end < px - 2 * HIT);
       if (lane < 0) lane = lanes.length < MAX_LANES ? lanes.length : lanes.indexOf(Math.min(...lanes));
       lanes[lane] = px;
       return { e, px, lane };
     });
-    const height = AXIS + 14 + Math.max(1, lanes.length) * LANE;
+    const height = AXIS + HIT + 6 + Math.max(1, lanes.length) * LANE;
     const ticks = [];
     if (b - a === 1) {
+      const every = W < 480 ? 3 : 1;
       "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ").forEach((m, i) =>
         ticks.push(`<line x1="${x(a + i / 12)}" x2="${x(a + i / 12)}" y1="${AXIS - 5}" y2="${AXIS}"/>` +
-          `<text x="${x(a + (i + 0.5) / 12)}" y="${AXIS - 9}">${m}</text>`));
+          (i % every ? "" : `<text x="${x(a + (i + 0.5) / 12)}" y="${AXIS - 9}">${m}</text>`)));
     } else {
-      const s = step(b - a);
+      const s = step(b - a, Math.max(3, Math.floor((W - 2 * PAD) / 48)));
       for (let y = Math.ceil(a / s) * s; y <= b; y += s)
         ticks.push(`<line x1="${x(y)}" x2="${x(y)}" y1="${AXIS - 5}" y2="${AXIS}"/><text x="${x(y)}" y="${AXIS - 9}">${y}</text>`);
     }
@@ -124,11 +129,12 @@ function render({ model, el }) {
     const tabId = shown.some((e) => e.id === focusId) ? focusId : shown.some((e) => e.id === selected) ? selected : shown[0]?.id;
     const dots = marks.map(({ e, px, lane }) => {
       const on = e.id === selected;
-      const y = AXIS + 12 + lane * LANE;
+      const y = AXIS + HIT + 6 + lane * LANE;
       const label = `${e.date}: ${e.title} (${e.category})`;
       return `<g class="event${on ? " selected" : ""}" data-id="${esc(e.id)}" role="button" tabindex="${e.id === tabId ? 0 : -1}"
         aria-pressed="${on}" aria-label="${esc(label)}"><title>${esc(label)}</title>
-        <line x1="${px}" x2="${px}" y1="${AXIS}" y2="${y}"/><circle cx="${px}" cy="${y}" r="${on ? 7 : 5}"/></g>`;
+        <line x1="${px}" x2="${px}" y1="${AXIS}" y2="${y}"/><circle cx="${px}" cy="${y}" r="${on ? 7 : 5}"/>
+        <circle class="hit" cx="${px}" cy="${y}" r="${HIT}"/></g>`;
     });
     const empty = shown.length ? "" : `<text class="empty" x="${W / 2}" y="${AXIS + 20}">No events match these filters.</text>`;
     axis.innerHTML = `<svg viewBox="0 0 ${W} ${height}" role="group"
@@ -187,6 +193,15 @@ function render({ model, el }) {
   }
   for (const key of ["start", "end", "categories", "actors", "selected"]) model.on(`change:${key}`, show);
   show();
+  // Redraw at the new width when the box is first laid out or resized (a phone turned sideways).
+  let drawnWidth = 0;
+  new ResizeObserver(([entry]) => {
+    const width = Math.round(entry.contentRect.width);
+    if (width && width !== drawnWidth) {
+      drawnWidth = width;
+      show();
+    }
+  }).observe(axis);
 }
 
 export default { render };
