@@ -112,15 +112,19 @@ def test_the_island_map_responds_to_clicks_and_buttons_with_no_kernel(server, br
 
 
 def test_a_self_check_question_gives_feedback_in_the_page(server, browser):
-    question = selfcheck.questions("ch01")[0]
+    question = next(q for q in selfcheck.questions("ch01") if q["type"] == "multiple_choice")
     right = next(a for a in question["answers"] if a["correct"])
     wrong = next(a for a in question["answers"] if not a["correct"])
     page, outside, errors = open_page(browser, f"{server}/chapters/01-islands.html")
-    quiz = page.locator("#check-your-understanding .Quiz").first
-    quiz.locator(".MCButton", has_text=wrong["answer"]).first.click()
-    assert quiz.locator(".Feedback").inner_text().strip() == wrong["feedback"]
-    quiz.locator(".MCButton", has_text=right["answer"]).first.click()
-    assert quiz.locator(".Feedback").inner_text().strip() == right["feedback"]
+    box = page.locator(".kurils-selfcheck.ks-multiple_choice", has_text=question["question"]).first
+    box.locator("label", has_text=wrong["answer"]).first.click()
+    box.get_by_role("button", name="Check").click()
+    assert box.locator(".ks-feedback").inner_text().startswith("✘ Not yet")
+    assert wrong["feedback"] in box.inner_text()
+    box.locator("label", has_text=right["answer"]).first.click()
+    box.get_by_role("button", name="Check").click()
+    assert box.locator(".ks-feedback").inner_text().startswith("✔ Correct")
+    assert right["feedback"] in box.inner_text()
     page.close()
     assert outside == [] and errors == []
 
