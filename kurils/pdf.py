@@ -36,6 +36,10 @@ def _print(browser, index: Path, out: Path) -> None:
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
     page.goto(index.as_uri(), wait_until="networkidle")
     page.emulate_media(media="print")
+    # The maps are <img> drawings: print only once every image has loaded and decoded,
+    # or a busy machine can print a page with a map still missing.
+    page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    page.evaluate("Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)))")
     page.pdf(
         path=str(out),
         format="A4",

@@ -58,6 +58,7 @@ def test_the_pdf_prints_the_maps_as_drawings_not_widget_placeholders(printed):
     images = re.findall(r'<img[^>]+src="([^"]+\.svg)"', single)
     maps = [src for src in images if 'class="kurils-map"' in (folder / src).read_text(encoding="utf-8")]
     assert len(maps) >= 1
-    assert text.count("Outlines: Natural Earth") == len(maps)
+    # the PDF's text layer may drop the spaces between the map's glyphs: count without them
+    assert text.replace(" ", "").count("Outlines:NaturalEarth") == len(maps)
     for placeholder in ["Loading widget", "Click an island, or a button above", "widget-view"]:
         assert placeholder not in text, placeholder
