@@ -56,6 +56,14 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="run student code without bubblewrap (only when the sandbox cannot run)",
     )
+    defaults = grading.Limits()
+    grade.add_argument(
+        "--memory", type=int, default=defaults.memory_mb, help="MiB of memory per notebook's kernel (sandbox only)"
+    )
+    grade.add_argument(
+        "--processes", type=int, default=defaults.processes, help="processes and threads per kernel (sandbox only)"
+    )
+    grade.add_argument("--cpu", type=int, default=defaults.cpu_seconds, help="CPU seconds per kernel (sandbox only)")
     grade.add_argument("--lms", help="also write the files canvas or moodle imports as they are, into OUT/lms/")
     lms = commands.add_parser("lms", help="write the files Canvas or Moodle imports, from an existing grading folder")
     lms.add_argument("lms", help="canvas or moodle")
@@ -122,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
         masters = args.masters or grading.default_masters()
         grading.grade(
             args.submissions, masters, args.out, args.timeout, args.chapter, args.jobs, sandbox,
-            args.lms, args.roster, args.assignment,
+            args.lms, args.roster, args.assignment, grading.Limits(args.memory, args.processes, args.cpu),
         )  # fmt: skip
     elif args.command == "lms":
         from kurils import lms as lms_export

@@ -245,6 +245,15 @@ def validate_all(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
     return {name: load(name, data_dir) for name in DATASETS}
 
 
+#: Other islands nearby (Japanese and Russian forms), which a misspelling check must not turn
+#: into one of the four: "Uruppu" is close to "Iturup" as text, but a different island.
+OTHER_ISLANDS = {
+    "uruppu", "urup", "uruppu-to", "уруп", "得撫島", "shumshu", "shimushu", "paramushir", "paramushiro",
+    "simushir", "shimushiru", "onekotan", "matua", "matsuwa", "ketoy", "ketoi", "rasshua", "chirpoy",
+    "hokkaido", "sakhalin", "karafuto",
+}  # fmt: skip
+
+
 def island_id(name: str, data_dir: Path = DATA_DIR) -> str:
     """Return the id of the island called ``name`` in any of its English, Japanese or Russian forms.
 
@@ -257,6 +266,10 @@ def island_id(name: str, data_dir: Path = DATA_DIR) -> str:
     key = name.strip().casefold()
     if key in names:
         return names[key]
+    if key in OTHER_ISLANDS:  # a real island that is not one of these: never suggest one that is
+        raise KeyError(
+            f"{name!r} is not one of the islands in this data set, which has only these: {', '.join(islands['id'])}"
+        )
     close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise KeyError(f"unknown island {name!r}{hint} Known ids: {', '.join(islands['id'])}")

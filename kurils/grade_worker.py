@@ -3,10 +3,15 @@
 Usage: ``python -m kurils.grade_worker NOTEBOOK AUTOGRADER_ZIP CELL_TIME_LIMIT REPORT [SANDBOX]``;
 writes a JSON report to REPORT. The notebook is executed once with nbclient (so a cell that
 raises or runs too long is named), in a kernel sandboxed by ``kurils.sandbox`` when SANDBOX
-(a JSON list of folders to hide) is given. Then otter-grader's own tests, hidden ones included,
-are sent to the same kernel as the text of one last cell: they never touch a disk the
-student's code can read. ``otter run`` is not used because it has no time limit, does not say
-which cell failed and unpacks the hidden tests next to the running notebook.
+(JSON: ``{"hide": [folders], "limits": {...}}``) is given. The kernel is reached over jupyter's
+IPC transport (Unix sockets), which works without a network and is not the plain-text TCP that
+ipykernel warns about. Before each cell, the worker writes the cell's number (and the errors so far) to
+``REPORT.cell``, so that when the whole worker is stopped the grader can still say which cell
+was running.
+Then otter-grader's own tests, hidden ones included, are sent to the same kernel as the text
+of one last cell: they never touch a disk the student's code can read. ``otter run`` is not
+used because it has no time limit, does not say which cell failed and unpacks the hidden tests
+next to the running notebook.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from traitlets.config import Config
 
 MARK = "KURILS-RESULTS "
 GRADE_CELL = """
@@ -51,6 +57,43 @@ def test_specs(zip_path: str) -> str:
     return json.dumps(specs)
 
 
+#: Errors whose Python text means nothing to a teacher or student, said as what happened.
+NETWORK_ERRORS = ("URLError", "ConnectionError", "ConnectionRefusedError", "gaierror", "socket.gaierror", "timeout")
+
+
+def explain(ename: str, evalue: str, limits: dict) -> str:
+    """What a cell's error means, in a sentence (the sandbox's limits turn into some of these errors)."""
+    text = f"{ename}: {evalue}"
+    if ename == "MemoryError":
+        return f"ran out of memory (grading allows {limits.get('memory_mb', '?')} MB per notebook)"
+    if "Resource temporarily unavailable" in text or "can't start new thread" in text:
+        return f"tried to start more processes or threads than grading allows ({limits.get('processes', '?')})"
+    if ename in NETWORK_ERRORS or "Network is unreachable" in text or "Temporary failure in name resolution" in text:
+        return "tried to use the network, which grading does not allow (read the course data with kurils.data)"
+    if ename == "NameError":
+        return f"used a name that is not defined ({evalue[:100]}): was a cell above it skipped?"
+    if ename == "KeyError":
+        return f"looked up {evalue[:100]}, which is not a key or column there (KeyError)"
+    if "truth value of a" in evalue and "is ambiguous" in evalue:
+        return "used a whole pandas Series or array where one True/False value is needed (in an if, and, or)"
+    return f"raised {ename}: {evalue[:200]}"
+
+
+def why_dead(client: NotebookClient, limits: dict) -> str:
+    """Why the kernel stopped, from its exit status (bubblewrap passes on the signal as 128 + number)."""
+    try:
+        code = client.km.provisioner.process.wait(timeout=5)
+    except Exception:  # no process to ask: say what is known
+        code = None
+    signals = {-24: 24, 152: 24, -9: 9, 137: 9, -6: 6, 134: 6, -11: 11, 139: 11}
+    number = signals.get(code)
+    if number == 24:  # SIGXCPU
+        return f"used up its CPU time (grading allows {limits.get('cpu_seconds', '?')} s of CPU per notebook)"
+    if number in (6, 9, 11):
+        return f"crashed the Python kernel, most likely by running out of memory ({limits.get('memory_mb', '?')} MB)"
+    return "crashed the Python kernel" + (f" (exit status {code})" if code is not None else "")
+
+
 def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: str, sandbox: str = "") -> None:
     folder = Path(notebook_path).parent
     notebook = nbformat.read(notebook_path, as_version=4)
@@ -58,11 +101,16 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: s
     kernel_name = "python3"
     private = Path(tempfile.mkdtemp(prefix="worker-", dir=Path(report_path).parent))
     os.environ["JUPYTER_RUNTIME_DIR"] = str(private / "runtime")
+    (private / "ipc").mkdir()
+    options = json.loads(sandbox) if sandbox else {}
+    limits = options.get("limits", {})
     if sandbox:
         from kurils import sandbox as sandboxing
 
-        kernel_name = sandboxing.kernelspec(private, folder, [Path(p) for p in json.loads(sandbox)])
+        hide = [Path(p) for p in options["hide"]]
+        kernel_name = sandboxing.kernelspec(private, folder, hide, sandboxing.Limits(**limits))
         os.environ["JUPYTER_PATH"] = str(private)
+    config = Config({"KernelManager": {"transport": "ipc", "ip": str(private / "ipc" / "kernel")}})
     client = NotebookClient(
         notebook,
         timeout=int(cell_time_limit),
@@ -70,30 +118,39 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: s
         interrupt_on_timeout=True,  # a cell that runs too long is stopped; grading goes on
         kernel_name=kernel_name,
         resources={"metadata": {"path": str(folder)}},
+        config=config,
     )
+    progress = Path(report_path + ".cell")
     report: dict = {"errors": [], "timeout": None, "results": None}
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
                 continue
             where = f"cell {index + 1} of {len(notebook.cells)}"
+            progress.write_text(json.dumps({"cell": where, "errors": report["errors"][:3]}), encoding="utf-8")
             try:
                 client.execute_cell(cell, index)
             except DeadKernelError:
-                report["errors"].append(f"{where} crashed the Python kernel")
+                report["dead"] = f"{where} {why_dead(client, limits)}"
+                report["errors"].append(report["dead"])
                 break
             for output in cell.get("outputs", []):
                 if output.output_type == "error" and output.ename == "KeyboardInterrupt":
                     report["timeout"] = f"{where} did not finish within {cell_time_limit} s and was stopped"
                 elif output.output_type == "error":
-                    report["errors"].append(f"{where} raised {output.ename}: {output.evalue[:200]}")
+                    report["errors"].append(f"{where} {explain(output.ename, output.evalue, limits)}")
             cell.outputs = []  # only errors matter here; a notebook that prints megabytes keeps nothing
+        progress.write_text(json.dumps({"cell": "the checks, after the last cell", "errors": []}), encoding="utf-8")
         grading = nbformat.v4.new_code_cell(GRADE_CELL.format(specs=specs, mark=MARK))
         notebook.cells.append(grading)
         try:
+            if report.get("dead"):
+                raise DeadKernelError(report["dead"])
             client.execute_cell(grading, len(notebook.cells) - 1)
-        except (CellTimeoutError, DeadKernelError) as error:
-            report["grader_error"] = f"the checks could not run: {type(error).__name__}"
+        except CellTimeoutError:
+            report["grader_error"] = f"the checks did not finish within {cell_time_limit} s"
+        except DeadKernelError:
+            report["grader_error"] = report.get("dead") or f"the checks {why_dead(client, limits)}"
         for output in grading.get("outputs", []):
             text = output.get("text", "")
             if output.output_type == "stream" and MARK in text:

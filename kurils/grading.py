@@ -31,12 +31,18 @@ import jupytext
 import nbformat
 import yaml
 
+from kurils import checks
+from kurils.sandbox import Limits
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 RELEASE = BUILD / "release"
 AUTOGRADER = BUILD / "autograder"
 TIME_LIMIT = 120
 
+#: otter's init cell, as JSON text in the released notebook, and what replaces it.
+OTTER_INIT = "import otter\ngrader = otter.Notebook("
+KURILS_INIT = "from kurils import checks\ngrader = checks.Notebook("
 #: Text that must never appear in a student notebook or on the public site.
 LEAK_MARKERS = ("# HIDDEN", "BEGIN SOLUTION", "END SOLUTION", "# SOLUTION", "BEGIN TESTS", "ASSIGNMENT CONFIG")
 
@@ -142,6 +148,13 @@ def assign(master: Path, work: Path, run_tests: bool = True) -> tuple[Path, Path
     except BaseException as error:  # otter exits or raises on a bad master; say which and why
         raise SystemExit(f"otter assign failed for {master}:\n{said.getvalue()}\n{error!r}") from None
     student = work / "dist" / "student" / f"{name}.ipynb"
+    # The student's grader.check reports what each public check checked, each failure in one line.
+    released = nbformat.read(student, as_version=4)
+    inits = [c for c in released.cells if c.cell_type == "code" and OTTER_INIT in c.source]
+    if len(inits) != 1:
+        raise SystemExit(f"{student}: expected one otter init cell ({OTTER_INIT!r}), found {len(inits)}")
+    inits[0].source = inits[0].source.replace(OTTER_INIT, KURILS_INIT)
+    nbformat.write(released, student)
     problems = leaks(student.read_text(encoding="utf-8"), master)
     if problems:
         raise SystemExit(f"refusing to release {name}: the student notebook contains {'; '.join(problems)}")
@@ -250,12 +263,20 @@ def _release(
 
 
 def questions(master: Path) -> dict[str, dict]:
-    """Each question's points and whether it is graded by hand, from the master's config cells."""
-    found = {}
+    """Each question's points, whether it is graded by hand and its rubric, from the master's cells."""
+    found: dict[str, dict] = {}
+    current = None
     for cell in jupytext.read(master).cells:
         if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
             config = yaml.safe_load(cell.source.split("\n", 1)[1])
             found[config["name"]] = {"points": float(config.get("points", 1)), "manual": bool(config.get("manual"))}
+            current = found[config["name"]]
+        elif cell.cell_type == "raw" and cell.source.startswith("# END QUESTION"):
+            current = None
+        elif cell.cell_type == "markdown" and current is not None and current["manual"]:
+            rubric = re.search(r"^Rubric\b.*?(?=\n\s*\n|\Z)", cell.source, re.S | re.M)
+            if rubric and "rubric" not in current:  # the question's own rubric, not a later one
+                current["rubric"] = " ".join(rubric[0].split())
     return found
 
 
@@ -334,22 +355,16 @@ def _assignment_of(notebook: object, path: Path, known: list[str]) -> str | None
     return known[0] if len(known) == 1 else None
 
 
-def _reason(name: str, hidden: bool, message: str) -> str:
-    """A one-line reason for a failed check, without revealing a hidden test's code."""
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    error = next((line for line in reversed(lines) if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)), "")
-    kind = "a hidden check" if hidden else "a public check"
-    return f"{kind} failed" + (f": {error[:300]}" if error else "")
-
-
-def _run_worker(copy: Path, zip_path: Path, time_limit: int, hide: list[Path] | None) -> tuple[dict | None, str]:
+def _run_worker(
+    copy: Path, zip_path: Path, time_limit: int, hide: list[Path] | None, limits: Limits | None = None
+) -> tuple[dict | None, str]:
     """Run the grading worker in its own process group, killed after ``time_limit`` seconds."""
     report = copy.parent.parent / "report.json"
     log = copy.parent.parent / "worker.log"
     command = [sys.executable, "-m", "kurils.grade_worker", str(copy), str(zip_path)]
     command += [str(max(time_limit // 2, 5)), str(report)]
     if hide is not None:
-        command.append(json.dumps([str(h) for h in hide]))
+        command.append(json.dumps({"hide": [str(h) for h in hide], "limits": asdict(limits or Limits())}))
     with log.open("wb") as handle:
         process = subprocess.Popen(
             command, cwd=copy.parent, stdout=handle, stderr=handle, stdin=subprocess.DEVNULL, start_new_session=True
@@ -357,7 +372,12 @@ def _run_worker(copy: Path, zip_path: Path, time_limit: int, hide: list[Path] | 
         try:
             process.wait(timeout=time_limit)
         except subprocess.TimeoutExpired:
-            return None, f"timed out: grading took longer than {time_limit} s (does a cell loop forever?)"
+            try:
+                progress = json.loads(Path(f"{report}.cell").read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                progress = {"cell": "the kernel's start", "errors": []}
+            said = f"timed out: grading took longer than {time_limit} s, stopped during {progress['cell']} (a loop?)"
+            return None, "; before it, ".join([said, *progress["errors"]])
         finally:
             try:
                 os.killpg(process.pid, signal.SIGKILL)  # the worker and the kernel it started, if still there
@@ -395,6 +415,17 @@ def written_answers(notebook: dict, manual: list[str]) -> dict[str, str]:
     return {q: "\n\n".join(answers[i]) if i < len(answers) else "" for i, q in enumerate(manual)}
 
 
+#: What a file handed in as a notebook is, from its first bytes, for a status a teacher can act on.
+FILE_KINDS = {
+    b"%PDF": "a PDF (ask for the .ipynb file itself, not a printout)",
+    b"PK\x03\x04": "a zip archive, or a Word or other Office document (ask for the .ipynb file itself)",
+    b"\x89PNG": "a PNG image (a screenshot?)",
+    b"\xff\xd8\xff": "a JPEG image (a photo or screenshot?)",
+    b"<!DOCTYPE html": "a web page (the notebook saved as HTML?)",
+    b"<html": "a web page (the notebook saved as HTML?)",
+}
+
+
 def grade_one(
     path: Path,
     student: str,
@@ -403,6 +434,7 @@ def grade_one(
     time_limit: int = TIME_LIMIT,
     hide: list[Path] | None = None,
     chapter: str | None = None,
+    limits: Limits | None = None,
 ) -> Result:
     """Grade one submission file. Never raises for a bad submission: the status says what was wrong.
 
@@ -420,7 +452,8 @@ def grade_one(
             notebook = json.loads(raw)
             nbformat.validate(nbformat.reads(raw.decode("utf-8"), as_version=4))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            problem = f"not a notebook: the file is not valid JSON ({error})"
+            kind = next((k for magic, k in FILE_KINDS.items() if raw.startswith(magic)), None)
+            problem = f"not a notebook: the file is {kind or f'not valid JSON ({error})'}"
         except Exception as error:  # nbformat raises several kinds for malformed notebooks
             problem = f"not a valid notebook: {str(error).splitlines()[0]}"
     assignment = _assignment_of(notebook, path, [chapter] if chapter else known)
@@ -437,7 +470,8 @@ def grade_one(
         result.possible[question] = meta["points"]
         result.scores[question] = None if meta["manual"] else 0.0
         if meta["manual"]:
-            result.reasons[question] = ["graded by hand by your teacher, with the rubric in the exercise"]
+            rubric = meta.get("rubric")
+            result.reasons[question] = ["graded by hand by your teacher" + (f". {rubric}" if rubric else "")]
 
     if not problem and not any(
         cell.get("cell_type") == "code" and "".join(cell.get("source", "")).strip()
@@ -453,7 +487,7 @@ def grade_one(
         scratch.mkdir()
         copy = scratch / f"{assignment}.ipynb"  # otter's init cell looks for this name
         copy.write_bytes(raw)
-        report, failure = _run_worker(copy, zips[assignment], time_limit, hide)
+        report, failure = _run_worker(copy, zips[assignment], time_limit, hide, limits)
     if report is None or report.get("results") is None:
         report = report or {}
         return result.fail(failure or report.get("timeout") or report.get("grader_error") or "could not be graded")
@@ -461,7 +495,7 @@ def grade_one(
         result.scores[question] = round(float(outcome["score"]), 2)
         result.possible[question] = float(outcome["possible"])
         if outcome["failed"]:
-            result.reasons[question] = [_reason(*failed) for failed in outcome["failed"]]
+            result.reasons[question] = checks.reasons([(hidden, message) for _, hidden, message in outcome["failed"]])
     notes = report["errors"][:3] + ([report["timeout"]] if report.get("timeout") else [])
     if len(report["errors"]) > 3:
         notes.append(f"and {len(report['errors']) - 3} more cells raised errors")
@@ -493,6 +527,7 @@ def grade(
     lms: str | None = None,
     roster: Path | None = None,
     assignment: str | None = None,
+    limits: Limits | None = None,
 ) -> Path:
     """Grade every notebook under ``folder`` into ``out/gradebook.csv``, ``out/feedback/`` and ``out/written/``.
 
@@ -506,6 +541,11 @@ def grade(
 
     if lms is not None:  # bad LMS options fail before the slow part, not after it
         lms_export.check_options(lms, roster)
+    limits = limits or Limits()
+    given = {"--memory": limits.memory_mb, "--processes": limits.processes, "--cpu": limits.cpu_seconds}
+    for option, value in given.items():
+        if value < 1:
+            raise SystemExit(f"{option} {value}: give a positive number")
 
     folder, out, masters_dir = Path(folder).resolve(), Path(out).resolve(), Path(masters_dir).resolve()
     if not folder.is_dir():
@@ -539,12 +579,16 @@ def grade(
     with tempfile.TemporaryDirectory(prefix="kurils-autograder-") as private:
         # The autograder zips are built afresh from these masters, in a folder the sandbox hides.
         needed = [wanted] if wanted else sorted(masters_by_name)
-        built = assign_all({name: (masters_by_name[name], Path(private) / name) for name in needed}, workers=jobs)
+        # The masters' own tests ran at release (and in the test suite); running them again here would
+        # cost one notebook per chapter and print the kernel's warnings in the teacher's terminal.
+        jobs_ = {name: (masters_by_name[name], Path(private) / name) for name in needed}
+        built = assign_all(jobs_, run_tests=False, workers=jobs)
         zips = {name: zip_file for name, (_, zip_file) in built.items()}
         work = [(path, *student_identity(path, folder)) for path in submissions]
         with ThreadPoolExecutor(jobs) as pool:
             futures = {
-                pool.submit(grade_one, p, s, zips, masters_by_name, time_limit, hide, wanted): ids for p, s, ids in work
+                pool.submit(grade_one, p, s, zips, masters_by_name, time_limit, hide, wanted, limits): ids
+                for p, s, ids in work
             }
             results = []
             for future in _progress(as_completed(futures), len(futures)):

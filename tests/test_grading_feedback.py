@@ -1,0 +1,136 @@
+"""Feedback a student can use: one line per failure, 'not answered' once, no raw error text."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from kurils import checks, grading
+
+ROOT = Path(__file__).resolve().parent.parent
+MASTERS = ROOT / "exercises"
+TRACEBACK = 'Traceback (most recent call last):\n  File "<doctest>", line 1\n'
+
+
+def test_a_blank_answer_is_said_once_as_not_answered():
+    failed = [(h, TRACEBACK + "NameError: name 'share' is not defined") for h in (False, True, True, True)]
+    assert checks.reasons(failed) == ["not answered (share is not defined: did you run its cell?)"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    ["KeyError: 'C'", "ValueError: The truth value of a Series is ambiguous. Use a.empty, a.bool()", "TypeError: x"],
+)
+def test_no_raw_exception_text_reaches_a_student(error):
+    (said,) = checks.reasons([(True, TRACEBACK + error)])
+    assert said.startswith("a hidden check could not use your answer: ")
+    assert error.split(":")[0] not in said and "ambiguous" not in said and "'C'" not in said
+
+
+def test_a_check_message_is_kept_in_one_line():
+    said = checks.reasons([(True, TRACEBACK + "AssertionError: order is not chronological")])
+    assert said == ["a hidden check failed: order is not chronological"]
+
+
+def test_the_by_hand_question_lists_only_its_own_rubric():
+    spec = grading.questions(MASTERS / "ch01" / "ch01.md")
+    assert spec["q6"]["rubric"].startswith("Rubric (3 points): 1 point for what the Japanese name implies")
+    assert "Question 7" not in spec["q6"]["rubric"] and "rubric" not in spec["q1"]
+
+
+def _case(body: str, passed: bool, message: str = ""):
+    return SimpleNamespace(passed=passed, message=message, test_case=SimpleNamespace(body=body))
+
+
+def test_a_passing_public_check_says_what_it_checked_and_not_all_passed():
+    result = SimpleNamespace(
+        name="q7", test_case_results=[_case(">>> assert len(order) == 8, 'order should list the eight ids'\n", True)]
+    )
+    text = repr(checks.Report(result))
+    assert "order should list the eight ids" in text and "only" in text
+    assert "All test cases passed" not in text
+
+
+def test_the_released_notebook_reports_each_check_in_a_line(tmp_path):
+    student, _ = grading.assign(grading.masters(MASTERS)["ch01"], tmp_path / "assign", run_tests=False)
+    notebook = nbformat.read(student, as_version=4)
+    assert "grader = checks.Notebook(" in notebook.cells[0].source
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.startswith("total_area = ..."):
+            cell.source = "total_area = 12"
+    from nbclient import NotebookClient
+
+    resources = {"metadata": {"path": str(student.parent)}}
+    NotebookClient(notebook, timeout=120, allow_errors=True, resources=resources).execute()
+    said = {
+        c.source: "".join(o.get("data", {}).get("text/plain", "") for o in c.outputs)
+        for c in notebook.cells
+        if c.cell_type == "code" and "grader.check(" in c.source
+    }
+    assert said['grader.check("q1")'].splitlines()[:2] == [
+        "q1: 1 of 2 public checks failed:",
+        "  ✗ The four islands together cover several thousand km²: did you sum area_km2?",
+    ]
+    assert said['grader.check("q2")'].startswith("q2: not answered yet")
+    assert not any("Traceback" in text or "All test cases passed" in text for text in said.values())
+
+
+def test_a_blank_notebook_gets_not_answered_once_per_question(tmp_path):
+    student, _ = grading.assign(grading.masters(MASTERS)["ch01"], tmp_path / "assign", run_tests=False)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "blank.ipynb").write_text(student.read_text(encoding="utf-8"), encoding="utf-8")
+    gradebook = grading.grade(folder, MASTERS, tmp_path / "out", time_limit=60, chapter=1, jobs=1)
+    with gradebook.open(encoding="utf-8") as handle:
+        (row,) = csv.DictReader(handle)
+    assert row["total"] == "0"
+    feedback = (tmp_path / "out" / "feedback" / "blank-ch01.md").read_text(encoding="utf-8")
+    for q in ("q1", "q2", "q4", "q7", "q8"):
+        block = feedback.split(f"**{q}**")[1].split("- **")[0]
+        assert block.count("not answered") == 1 and "Error" not in block, block
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert results[0]["reasons"]["q6"][0].startswith("graded by hand by your teacher. Rubric (3 points)")
+
+
+@pytest.mark.parametrize("name", ["Uruppu", "Urup", "sakhalin"])
+def test_another_island_is_never_turned_into_one_of_the_four(name):
+    from kurils import data
+
+    with pytest.raises(KeyError) as caught:
+        data.island_id(name)
+    text = str(caught.value)
+    assert "not one of the islands in this data set" in text and "did you mean" not in text
+
+
+def test_a_misspelt_island_still_gets_a_suggestion():
+    from kurils import data
+
+    with pytest.raises(KeyError, match="did you mean 'kunashiri'"):
+        data.island_id("Kunashri")
+
+
+def test_a_cell_error_in_the_status_is_said_in_words():
+    from kurils.grade_worker import explain
+
+    limits = {"memory_mb": 2048, "processes": 32}
+    assert explain("MemoryError", "", limits) == "ran out of memory (grading allows 2048 MB per notebook)"
+    assert "truth value" not in explain("ValueError", "The truth value of a Series is ambiguous. Use a.any()", limits)
+    assert "network" in explain("URLError", "<urlopen error [Errno -3] Temporary failure in name resolution>", limits)
+    assert "(32)" in explain("BlockingIOError", "[Errno 11] Resource temporarily unavailable", limits)
+
+
+def test_a_file_that_is_not_a_notebook_says_what_it_is(tmp_path):
+    (tmp_path / "printout.ipynb").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    (tmp_path / "essay.ipynb").write_bytes(b"PK\x03\x04\x14\x00\x06\x00")
+    zips = {"ch01": tmp_path / "unused.zip"}
+    masters = {"ch01": MASTERS / "ch01" / "ch01.md"}
+    pdf = grading.grade_one(tmp_path / "printout.ipynb", "a", zips, masters, chapter="ch01")
+    word = grading.grade_one(tmp_path / "essay.ipynb", "b", zips, masters, chapter="ch01")
+    assert pdf.status == "not a notebook: the file is a PDF (ask for the .ipynb file itself, not a printout)"
+    assert word.status.startswith("not a notebook: the file is a zip archive, or a Word")
+    assert pdf.total == 0 and pdf.reasons["q1"] == [pdf.status]
