@@ -128,6 +128,9 @@ def command(scratch: Path, hide: list[Path], argv: list[str], limits: Limits = L
     regions = [Path("/tmp")] + ([home] if home != Path("/") else [])
     package = Path(__file__).resolve().parent.parent  # the course folder, or site-packages
     needed = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, Path(sys.executable).resolve().parent, package)}
+    if uid:  # the kernel's own user id must reach them: empty any closed folder on the way, bind them back
+        regions += sorted({c for c in map(_closed, needed) if c and not _inside(c, regions)})
+        regions = [r for r in regions if not _inside(r, [o for o in regions if o != r])]
     hide = [Path(h).resolve() for h in hide if Path(h).is_dir()]
     hide = [h for h in hide if not scratch.resolve().is_relative_to(h) and h not in regions]
     args = ["bwrap", *_base_args(as_root=uid != 0)]
@@ -135,17 +138,18 @@ def command(scratch: Path, hide: list[Path], argv: list[str], limits: Limits = L
         size = str(limits.memory_mb * 2**20)
         for mount in ("/tmp", "/dev/shm"):
             args[args.index(mount) - 1 : args.index(mount) - 1] = ["--size", size]
-    if home in regions:
-        args += ["--tmpfs", str(home)]
+    emptied = [r for r in regions if r != Path("/tmp")]  # /tmp is a tmpfs already (_base_args)
+    for region in emptied:
+        args += [*_parents(region, uid), "--tmpfs", str(region)]
     for path in sorted(needed):
         if _inside(path, regions) and not _inside(path, [n for n in needed if n != path]):
-            args += ["--ro-bind", str(path), str(path)]
+            args += [*_parents(path, uid), "--ro-bind", str(path), str(path)]
     for folder in hide:
         if not _inside(folder, regions) or _inside(folder, list(needed)):
             args += ["--tmpfs", str(folder), "--remount-ro", str(folder)]
     args += [*_parents(scratch, uid), "--bind", str(scratch), str(scratch)]
-    if home in regions:
-        args += ["--remount-ro", str(home)]
+    for region in emptied:
+        args += ["--remount-ro", str(region)]
     args += ["--chdir", str(scratch), "--clearenv"]
     for name in KEEP_ENV:
         if name in os.environ:
@@ -155,6 +159,14 @@ def command(scratch: Path, hide: list[Path], argv: list[str], limits: Limits = L
     numbers = [str(limits.memory_mb * 2**20), str(limits.processes), str(limits.cpu_seconds), str(uid)]
     argv = [sys.executable, "-I", "-S", "-c", LIMITER, *numbers, *argv]
     return [*args, "--setenv", "HOME", "/tmp/home", "--setenv", "MPLCONFIGDIR", "/tmp/mpl", "--", *argv]
+
+
+def _closed(path: Path) -> Path | None:
+    """The outermost folder above ``path`` that other users cannot pass through (``/root``), if any."""
+    for folder in reversed(path.parents[:-1]):
+        if not folder.stat().st_mode & 0o001:
+            return folder
+    return None
 
 
 def _parents(folder: Path, uid: int) -> list[str]:
