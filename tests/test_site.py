@@ -82,7 +82,7 @@ def test_every_page_loads_offline_without_console_errors(built_site, server, bro
         page, outside, errors = open_page(browser, f"{server}/{relative}")
         page.wait_for_timeout(300)
         shot = SCREENSHOTS / (relative.replace("/", "_").removesuffix(".html") + ".png")
-        page.screenshot(path=str(shot), full_page=True)
+        page.screenshot(path=str(shot), full_page=True, timeout=120_000)  # long pages, busy machines
         page.close()
         assert outside == [], f"{relative} requested {outside}"
         assert errors == [], f"{relative} logged {errors}"
