@@ -24,6 +24,8 @@ ERROR_SENTENCES = {
     "ZeroDivisionError": "your answer leads to a division by zero (is a total 0?)",
 }
 NOT_ANSWERED = "not answered"
+#: The start of the reason for an answer that is not plain data (kurils.answers), kept whole.
+REFUSED = "scored 0 because "
 
 
 def reason(hidden: bool, message: str) -> str:
@@ -31,6 +33,8 @@ def reason(hidden: bool, message: str) -> str:
 
     A check's own message (``assert ..., "message"``) is kept; any other error is said as a sentence.
     """
+    if (message or "").startswith(REFUSED):
+        return message
     lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
     error = next((line for line in reversed(lines) if re.match(r"^[A-Za-z_.]*(Error|Exception)\b", line)), "")
     kind = "a hidden check" if hidden else "a public check"

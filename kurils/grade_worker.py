@@ -8,10 +8,11 @@ IPC transport (Unix sockets), which works without a network and is not the plain
 ipykernel warns about. Before each cell, the worker writes the cell's number (and the errors so far) to
 ``REPORT.cell``, so that when the whole worker is stopped the grader can still say which cell
 was running.
-Then otter-grader's own tests, hidden ones included, are sent to the same kernel as the text
-of one last cell: they never touch a disk the student's code can read. ``otter run`` is not
-used because it has no time limit, does not say which cell failed and unpacks the hidden tests
-next to the running notebook.
+Then one last cell exports every name the checks read as plain data (``kurils.answers``), and
+otter-grader's own tests, hidden ones included, run here, in this process, which never ran the
+student's code, on values rebuilt from that text: no hidden test touches a disk the student's code
+can read or an object it made. ``otter run`` is not used because it has no time limit, does not say
+which cell failed and unpacks the hidden tests next to the running notebook.
 """
 
 from __future__ import annotations
@@ -28,25 +29,13 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets.config import Config
 
-MARK = "KURILS-RESULTS "
-GRADE_CELL = """
-import json as _kg_json
-from otter.test_files.ok_test import OKTestFile as _kg_OKTestFile
-_kg_results = {{}}
-for _kg_spec in _kg_json.loads({specs!r}):
-    _kg_test = _kg_OKTestFile.from_spec(_kg_spec, path=_kg_spec["name"])
-    _kg_test.run(globals())
-    _kg_results[_kg_test.name] = {{
-        "score": _kg_test.score, "possible": _kg_test.possible,
-        "failed": [[r.test_case.name, r.test_case.hidden, r.message]
-                   for r in _kg_test.test_case_results if not r.passed],
-    }}
-print({mark!r} + _kg_json.dumps(_kg_results))
-"""
+from kurils import answers
+
+MARK_LINE = answers.MARK
 
 
-def test_specs(zip_path: str) -> str:
-    """The autograder zip's otter test files, as one JSON text (read by the grader, not the student)."""
+def test_specs(zip_path: str) -> list[dict]:
+    """The autograder zip's otter test files (read by the grader, not the student)."""
     specs = []
     with zipfile.ZipFile(zip_path) as archive:
         for name in sorted(archive.namelist()):
@@ -54,7 +43,7 @@ def test_specs(zip_path: str) -> str:
                 namespace: dict = {}
                 exec(archive.read(name).decode("utf-8"), namespace)  # the teacher's own test file
                 specs.append(namespace["test"])
-    return json.dumps(specs)
+    return specs
 
 
 #: Errors whose Python text means nothing to a teacher or student, said as what happened.
@@ -140,23 +129,32 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: s
                 elif output.output_type == "error":
                     report["errors"].append(f"{where} {explain(output.ename, output.evalue, limits)}")
             cell.outputs = []  # only errors matter here; a notebook that prints megabytes keeps nothing
-        progress.write_text(json.dumps({"cell": "the checks, after the last cell", "errors": []}), encoding="utf-8")
-        grading = nbformat.v4.new_code_cell(GRADE_CELL.format(specs=specs, mark=MARK))
-        notebook.cells.append(grading)
+        progress.write_text(json.dumps({"cell": "the export of the answers, after the last cell", "errors": []}))
+        names = sorted(set().union(*(answers.spec_names(spec) for spec in specs)))
+        exporting = nbformat.v4.new_code_cell(answers.EXPORT_CELL.format(names=names))
+        notebook.cells.append(exporting)
         try:
             if report.get("dead"):
                 raise DeadKernelError(report["dead"])
-            client.execute_cell(grading, len(notebook.cells) - 1)
+            client.execute_cell(exporting, len(notebook.cells) - 1)
         except CellTimeoutError:
-            report["grader_error"] = f"the checks did not finish within {cell_time_limit} s"
+            report["grader_error"] = f"the answers could not be read within {cell_time_limit} s"
         except DeadKernelError:
-            report["grader_error"] = report.get("dead") or f"the checks {why_dead(client, limits)}"
-        for output in grading.get("outputs", []):
-            text = output.get("text", "")
-            if output.output_type == "stream" and MARK in text:
-                report["results"] = json.loads(text.split(MARK, 1)[1].splitlines()[0])
-            elif output.output_type == "error":
-                report["grader_error"] = f"the checks could not run: {output.ename}: {output.evalue}"
+            report["grader_error"] = report.get("dead") or f"the kernel {why_dead(client, limits)}"
+        outputs = exporting.get("outputs", [])
+        printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.get("name") == "stdout")
+        for output in outputs:
+            if output.output_type == "error":
+                report["grader_error"] = f"the answers could not be read: {output.ename}: {output.evalue}"[:300]
+    if MARK_LINE in printed and not report.get("grader_error"):
+        progress.write_text(json.dumps({"cell": "the checks, after the last cell", "errors": []}), encoding="utf-8")
+        try:  # here, in the grader's process: only the exported text crosses over from the kernel
+            values, refused = answers.load(printed.split(MARK_LINE, 1)[1].strip())
+            report["results"] = answers.run_checks(specs, values, refused)
+        except answers.Refused as reason:
+            report["grader_error"] = str(reason)
+    elif not report.get("grader_error"):
+        report["grader_error"] = "the answers could not be read: the notebook's kernel printed no export"
     Path(report_path).write_text(json.dumps(report), encoding="utf-8")
 
 

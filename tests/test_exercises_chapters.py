@@ -92,9 +92,47 @@ def test_the_package_wheel_carries_the_data_but_no_solution_or_hidden_test(tmp_p
             assert not [s for s in secrets if s in text], f"{name} contains a line of {master.name}"
 
 
+LIARS = """
+class _Liar:  # claims to equal anything, and lies about its hash, truth value, size and order
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __lt__(self, other): return True
+    __le__ = __gt__ = __ge__ = __lt__
+    def __hash__(self): return 0
+    def __bool__(self): return True
+    def __len__(self): return 2
+    def __float__(self): return 1.0
+    def __int__(self): return 1
+class _LyingStr(_Liar, str): pass
+class _LyingInt(_Liar, int): pass
+class _LyingList(_Liar, list): pass
+class _LyingDict(_Liar, dict): pass
+class _Shapeshifter(_Liar):  # isinstance(x, list), isinstance(x, str)... says yes to whatever is asked
+    __class__ = property(lambda self: list)
+    def __iter__(self): return iter([])
+    def __getattr__(self, name): return self
+    def __call__(self, *args, **kwargs): return self
+    def __getitem__(self, key): return self
+_kinds = [_LyingStr("a"), _LyingInt(1), _LyingList(), _LyingDict(), _Shapeshifter()]
+for _i, _name in enumerate(NAMES):
+    globals()[_name] = _kinds[_i % len(_kinds)]
+"""
+
+
+def _lying(student: Path, zip_path: Path) -> dict:
+    """The student notebook with a last cell that sets every name the checks read to a lying object."""
+    from kurils import answers, grade_worker
+
+    notebook = json.loads(student.read_text(encoding="utf-8"))
+    names = sorted({n for s in grade_worker.test_specs(zip_path) for n in answers.spec_names(s)} - {"pd", "np", "data"})
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    notebook["cells"].append({**cell, "source": LIARS.replace("NAMES", repr([n for n in names if n[0] != "_"]))})
+    return notebook
+
+
 @pytest.fixture(scope="module")
 def every_chapter(released, solutions, tmp_path_factory):
-    """Each chapter's solution notebook and unanswered student notebook, graded in one run."""
+    """Each chapter's solution notebook, unanswered student notebook and lying notebook, graded in one run."""
     folder = tmp_path_factory.mktemp("all-chapters")
     for name, student in released.items():
         solution = solutions[name]
@@ -102,6 +140,9 @@ def every_chapter(released, solutions, tmp_path_factory):
         shutil.copyfile(solution, folder / f"solution-{name}" / f"{name}.ipynb")
         (folder / f"unanswered-{name}").mkdir()
         shutil.copyfile(student, folder / f"unanswered-{name}" / f"{name}.ipynb")
+        (folder / f"lying-{name}").mkdir()
+        lying = _lying(student, grading.AUTOGRADER / f"{name}.zip")
+        (folder / f"lying-{name}" / f"{name}.ipynb").write_text(json.dumps(lying), encoding="utf-8")
     gradebook = grading.grade(folder, MASTERS, tmp_path_factory.mktemp("all-grades"), time_limit=120, jobs=2)
     results = json.loads((gradebook.parent / "results.json").read_text(encoding="utf-8"))
     return {(r["student"], r["assignment"]): grading.Result(**r) for r in results}
@@ -121,3 +162,20 @@ def test_every_chapter_exercise_grades_its_solution_full_and_an_unanswered_noteb
     assert solution.out_of == sum(q["points"] for q in spec.values()), "possible counts the written points too"
     unanswered = every_chapter[(f"unanswered-{name}", name)]
     assert unanswered.total < unanswered.out_of / 4, f"an unanswered {name} scores {unanswered.total}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(grading.masters(MASTERS)))
+def test_answers_that_lie_about_equality_type_truth_or_hash_score_nothing_and_say_why(every_chapter, name):
+    """Every auto-graded question of every chapter, answered with objects that claim to equal anything."""
+    spec = grading.questions(grading.masters(MASTERS)[name])
+    lying = every_chapter[(f"lying-{name}", name)]
+    assert lying.status.startswith("graded"), lying.status
+    for question, meta in spec.items():
+        if meta["manual"]:
+            continue
+        assert lying.scores[question] == 0, f"{name} {question}: a lying answer scored {lying.scores[question]}"
+        assert any("scored 0 because" in r and "not a plain value" in r for r in lying.reasons[question]), (
+            question,
+            lying.reasons[question],
+        )
