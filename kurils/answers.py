@@ -195,15 +195,16 @@ def spec_names(spec: dict) -> set[str]:
     return set().union(*(names_used(case["code"]) for case in spec.get("suites", [{}])[0].get("cases", [])), set())
 
 
-def run_checks(specs: list[dict], values: dict, refused: dict) -> dict:
+def run_checks(specs: list[dict], values: dict, refused: dict, tests: list | None = None) -> dict:
     """Run otter test files (hidden cases included) on the rebuilt answers; results by test name.
 
     Each test file gets its own namespace with only the answers (plus pandas as ``pd``, numpy as
     ``np`` and the course data as ``data``, which the checks use). A test whose names include a
-    refused answer scores 0, with the reason.
+    refused answer fails every case, with the reason. ``tests`` collects otter's test objects.
     """
     import numpy as np
     import pandas as pd
+    from otter.test_files.abstract_test import TestCaseResult
     from otter.test_files.ok_test import OKTestFile
 
     from kurils import checks, data
@@ -215,11 +216,12 @@ def run_checks(specs: list[dict], values: dict, refused: dict) -> dict:
         if bad:
             reason = f"{checks.REFUSED}{'; '.join(bad)} (answers must be plain values: numbers, text, lists, "
             reason += "dicts, pandas tables)"
-            results[test.name] = {"score": 0, "possible": test.possible, "failed": [["plain", True, reason]]}
-            continue
-        answers = {k: v if type(v) is types.ModuleType else copy.deepcopy(v) for k, v in values.items()}
-        namespace = {"pd": pd, "np": np, "data": data, **answers}  # fresh copies: a check cannot change the next
-        test.run(namespace)
+            test.test_case_results = [TestCaseResult(case, reason, False) for case in test.test_cases]
+        else:
+            answers = {k: v if type(v) is types.ModuleType else copy.deepcopy(v) for k, v in values.items()}
+            test.run({"pd": pd, "np": np, "data": data, **answers})  # fresh copies: a check cannot change the next
         failed = [[r.test_case.name, r.test_case.hidden, r.message] for r in test.test_case_results if not r.passed]
         results[test.name] = {"score": test.score, "possible": test.possible, "failed": failed}
+        if tests is not None:
+            tests.append(test)
     return results

@@ -84,11 +84,23 @@ def why_dead(client: NotebookClient, limits: dict) -> str:
 
 
 def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: str, sandbox: str = "") -> None:
-    folder = Path(notebook_path).parent
-    notebook = nbformat.read(notebook_path, as_version=4)
-    specs = test_specs(zip_path)
+    progress = Path(report_path + ".cell")
+    report = grade_notebook(Path(notebook_path), test_specs(zip_path), int(cell_time_limit), progress, sandbox)
+    Path(report_path).write_text(json.dumps(report), encoding="utf-8")
+
+
+def grade_notebook(
+    path: Path, specs: list[dict], cell_time_limit: int, progress: Path, sandbox: str = "", tests: list | None = None
+) -> dict:
+    """Run the notebook at ``path`` in a kernel, export its answers, run the checks ``specs`` here.
+
+    Returns the report: ``errors`` (one line per cell that raised), ``timeout``, ``dead``, ``results``
+    (by test: score, possible, failed checks) or ``grader_error``.
+    """
+    folder = path.parent
+    notebook = nbformat.read(path, as_version=4)
     kernel_name = "python3"
-    private = Path(tempfile.mkdtemp(prefix="worker-", dir=Path(report_path).parent))
+    private = Path(tempfile.mkdtemp(prefix="worker-", dir=progress.parent))
     os.environ["JUPYTER_RUNTIME_DIR"] = str(private / "runtime")
     (private / "ipc").mkdir()
     options = json.loads(sandbox) if sandbox else {}
@@ -109,7 +121,6 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: s
         resources={"metadata": {"path": str(folder)}},
         config=config,
     )
-    progress = Path(report_path + ".cell")
     report: dict = {"errors": [], "timeout": None, "results": None}
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
@@ -150,12 +161,68 @@ def main(notebook_path: str, zip_path: str, cell_time_limit: str, report_path: s
         progress.write_text(json.dumps({"cell": "the checks, after the last cell", "errors": []}), encoding="utf-8")
         try:  # here, in the grader's process: only the exported text crosses over from the kernel
             values, refused = answers.load(printed.split(MARK_LINE, 1)[1].strip())
-            report["results"] = answers.run_checks(specs, values, refused)
+            report["results"] = answers.run_checks(specs, values, refused, tests)
         except answers.Refused as reason:
             report["grader_error"] = str(reason)
     elif not report.get("grader_error"):
         report["grader_error"] = "the answers could not be read: the notebook's kernel printed no export"
-    Path(report_path).write_text(json.dumps(report), encoding="utf-8")
+    return report
+
+
+def autograde(root: str = "/autograder") -> dict:
+    """The autograder zip's entry point (Gradescope, otter's Docker grading): ``run_otter.py`` calls it.
+
+    Grades the one notebook in ``root/submission`` with the tests in ``root/source/tests`` exactly as
+    ``kurils grade`` does (no sandbox: the container is one), and writes ``root/results/results.json``
+    in Gradescope's format (one entry per question, with the reasons for lost points) and
+    ``results.pkl``, otter's own results, which ``otter grade`` reads.
+    """
+    import pickle
+
+    from otter.test_files import GradingResults
+
+    from kurils import checks
+
+    base = Path(root)
+    checked: list = []
+    (notebook,) = sorted((base / "submission").glob("*.ipynb"))[:1] or [None]
+    specs = []
+    for test in sorted((base / "source" / "tests").glob("*.py")):
+        namespace: dict = {}
+        exec(test.read_text(encoding="utf-8"), namespace)  # the teacher's own test file
+        specs.append(namespace["test"])
+    if notebook is None:
+        report = {"grader_error": "no notebook (.ipynb) was submitted", "errors": []}
+    else:
+        progress = base / "results" / "progress.json"
+        progress.parent.mkdir(parents=True, exist_ok=True)
+        limit = int(os.environ.get("KURILS_CELL_TIME_LIMIT", "120"))
+        report = grade_notebook(notebook, specs, limit, progress, tests=checked)
+    tests = []
+    for spec in specs:
+        outcome = (report.get("results") or {}).get(spec["name"])
+        possible = float(outcome["possible"]) if outcome else float(spec.get("points") or 0)
+        lines = checks.reasons([(hidden, message) for _, hidden, message in outcome["failed"]]) if outcome else []
+        tests.append(
+            {
+                "name": spec["name"],
+                "score": round(float(outcome["score"]), 2) if outcome else 0.0,
+                "max_score": possible,
+                "output": "\n".join(lines or ([report.get("grader_error") or "not graded"] if not outcome else [])),
+                "visibility": "visible",
+            }
+        )
+    notes = [*report.get("errors", [])[:3], report.get("timeout"), report.get("grader_error")]
+    results = {
+        "score": round(sum(t["score"] for t in tests), 2),
+        "output": "; ".join(n for n in notes if n) or "graded",
+        "tests": tests,
+    }
+    (base / "results").mkdir(parents=True, exist_ok=True)
+    (base / "results" / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    # `otter grade` (Docker) reads otter's own pickled results
+    (base / "results" / "results.pkl").write_bytes(pickle.dumps(GradingResults(checked)))
+    return results
 
 
 if __name__ == "__main__":

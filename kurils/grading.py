@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import zipfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -209,6 +210,34 @@ the masters, so it does not need them.
 """
 
 
+#: The autograder zip's entry point: grade as ``kurils grade`` does (kurils.grade_worker.autograde).
+RUN_AUTOGRADER = """\"\"\"Grade the submission as `kurils grade` does: the student's cells run in a kernel,
+their answers are exported as plain data, and the checks run here, in a process that never ran student code.\"\"\"
+
+import sys
+
+from kurils.grade_worker import autograde
+
+if __name__ == "__main__":
+    autograde(sys.argv[1] if len(sys.argv) > 1 else "/autograder")
+"""
+
+
+def course_autograder(otter_zip: Path, out: Path, wheel: Path) -> Path:
+    """Otter's autograder zip, made to grade as ``kurils grade`` does: the course wheel inside,
+    installed by ``setup.sh``, and ``run_otter.py`` replaced by the course's export-then-check grading."""
+    with zipfile.ZipFile(otter_zip) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "run_otter.py":
+                content = RUN_AUTOGRADER.encode("utf-8")
+            elif item.filename == "setup.sh":
+                content += f"\nmamba run -n otter-env pip install /autograder/source/{wheel.name}\n".encode()
+            target.writestr(item, content)
+        target.write(wheel, wheel.name)
+    return out
+
+
 def release(*args, **kwargs):
     """Write student notebooks (see ``_release``), waiting for any build of this checkout that uses the
     same work folder (``_build/assign``) to finish."""
@@ -240,20 +269,21 @@ def _release(
     from kurils import notebooks  # the repository URL is one setting, in _config.yml
 
     install = notebooks.install_cell(notebooks.repository())
+    wheel = notebooks.build_wheel(BUILD / "wheel")
     for name, (student, zip_file) in assigned.items():
         out.mkdir(parents=True, exist_ok=True)
         notebook = nbformat.read(student, as_version=4)
         notebook.cells.insert(0, nbformat.from_dict({**install, "id": "kurils-install"}))
         nbformat.write(notebook, out / f"{name}.ipynb")
         autograder_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(zip_file, autograder_dir / f"{name}.zip")
+        course_autograder(zip_file, autograder_dir / f"{name}.zip", wheel)
         written[name] = out / f"{name}.ipynb"
     if with_data:
         from kurils import data
 
         shutil.copytree(data.DATA_DIR, out / "data", dirs_exist_ok=True, ignore=shutil.ignore_patterns("factcheck"))
         (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
-        notebooks.build_wheel(out)
+        shutil.copyfile(wheel, out / wheel.name)
         (out / "requirements.txt").write_text(notebooks.requirements(), encoding="utf-8")
     (autograder_dir / "README.md").write_text(PRIVATE_README, encoding="utf-8")
     return written

@@ -125,7 +125,7 @@ def _lying(student: Path, zip_path: Path) -> dict:
 
     notebook = json.loads(student.read_text(encoding="utf-8"))
     names = sorted({n for s in grade_worker.test_specs(zip_path) for n in answers.spec_names(s)} - {"pd", "np", "data"})
-    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    cell = {"cell_type": "code", "id": "kurils-lying", "metadata": {}, "outputs": [], "execution_count": None}
     notebook["cells"].append({**cell, "source": LIARS.replace("NAMES", repr([n for n in names if n[0] != "_"]))})
     return notebook
 
@@ -179,3 +179,40 @@ def test_answers_that_lie_about_equality_type_truth_or_hash_score_nothing_and_sa
             question,
             lying.reasons[question],
         )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["ch01", "ch03"])
+def test_the_autograder_zip_grades_as_kurils_grade_does(every_chapter, released, solutions, tmp_path, name):
+    """The zip's own entry point (what Gradescope and otter's Docker grading run), run here without Docker."""
+    import pickle
+    import subprocess
+    import sys
+    import zipfile
+
+    zip_path = grading.AUTOGRADER / f"{name}.zip"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(tmp_path / "source")
+        assert any(n.endswith(".whl") for n in archive.namelist()), "the zip carries the course package"
+    assert "pip install /autograder/source/kurils-" in (tmp_path / "source" / "setup.sh").read_text()
+    notebooks_ = {
+        "solution": solutions[name].read_text(encoding="utf-8"),
+        "unanswered": released[name].read_text(encoding="utf-8"),
+        "lying": json.dumps(_lying(released[name], zip_path)),
+    }
+    for student, text in notebooks_.items():
+        root = tmp_path / student
+        shutil.copytree(tmp_path / "source", root / "source")
+        (root / "submission").mkdir()
+        (root / "submission" / f"{name}.ipynb").write_text(text, encoding="utf-8")
+        subprocess.run([sys.executable, str(root / "source" / "run_otter.py"), str(root)], check=True, timeout=600)
+        results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+        ours = every_chapter[(f"{student}-{name}", name)]
+        by_zip = {t["name"]: t["score"] for t in results["tests"]}
+        assert by_zip == {q: s for q, s in ours.scores.items() if q in by_zip}, student
+        spec = grading.questions(grading.masters(MASTERS)[name])
+        assert set(by_zip) == {q for q, meta in spec.items() if not meta["manual"]}
+        otter_results = pickle.loads((root / "results" / "results.pkl").read_bytes())
+        assert otter_results.total == results["score"] == sum(by_zip.values())
+        if student == "lying":
+            assert all("scored 0 because" in t["output"] for t in results["tests"]), results["tests"]
