@@ -195,6 +195,21 @@ def spec_names(spec: dict) -> set[str]:
     return set().union(*(names_used(case["code"]) for case in spec.get("suites", [{}])[0].get("cases", [])), set())
 
 
+def shown(spec: dict, values: dict, limit: int = 120) -> str:
+    """The answer to one question in a line (``order = ['a', 'b']``), for the class report's commonest
+    wrong answers; empty when it is long or a table (only short answers repeat across a class)."""
+    parts = []
+    for name in sorted(spec_names(spec) - {"pd", "np", "data"}):
+        value = values.get(name)
+        if name.startswith("_") or value is None or value is Ellipsis or isinstance(value, types.ModuleType):
+            continue
+        if hasattr(value, "columns") or hasattr(value, "index") or isinstance(value, types.SimpleNamespace):
+            continue
+        parts.append(f"{name} = {value!r}")
+    line = "; ".join(parts)
+    return line if len(line) <= limit else ""
+
+
 def run_checks(specs: list[dict], values: dict, refused: dict, tests: list | None = None) -> dict:
     """Run otter test files (hidden cases included) on the rebuilt answers; results by test name.
 
@@ -222,6 +237,7 @@ def run_checks(specs: list[dict], values: dict, refused: dict, tests: list | Non
             test.run({"pd": pd, "np": np, "data": data, **answers})  # fresh copies: a check cannot change the next
         failed = [[r.test_case.name, r.test_case.hidden, r.message] for r in test.test_case_results if not r.passed]
         results[test.name] = {"score": test.score, "possible": test.possible, "failed": failed}
+        results[test.name]["answer"] = shown(spec, values)
         if tests is not None:
             tests.append(test)
     return results

@@ -121,7 +121,7 @@ def source_line(sources: Iterable[str], dataset: str | Iterable[str]) -> str:
     return f"Source: {described}{works}."
 
 
-def _svg(fig, alt: str) -> str:
+def inline_svg(fig, alt: str) -> str:
     """The figure as inline SVG: scalable, theme-coloured, with role, label and title."""
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", transparent=True, bbox_inches="tight", pad_inches=0.05)
@@ -140,7 +140,7 @@ def figure(fig, caption: str, alt: str, sources: Iterable[str], dataset: str | I
     if not caption.strip() or not alt.strip():
         raise ValueError("a figure needs a caption and alt text")
     source_html = source_line(sources, dataset)
-    return Figure(_svg(fig, alt), caption, alt, source_html)
+    return Figure(inline_svg(fig, alt), caption, alt, source_html)
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -100,73 +100,77 @@ def grade_notebook(
     folder = path.parent
     notebook = nbformat.read(path, as_version=4)
     kernel_name = "python3"
-    private = Path(tempfile.mkdtemp(prefix="worker-", dir=progress.parent))
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(private / "runtime")
-    (private / "ipc").mkdir()
-    options = json.loads(sandbox) if sandbox else {}
-    limits = options.get("limits", {})
-    if sandbox:
-        from kurils import sandbox as sandboxing
+    # Jupyter's runtime files and the kernel's Unix sockets: in the system's temporary folder, whose short
+    # path keeps each socket's path under the 107 characters a Unix socket allows.
+    with tempfile.TemporaryDirectory(prefix="kurils-worker-", ignore_cleanup_errors=True) as temporary:
+        private = Path(temporary)
+        os.environ["JUPYTER_RUNTIME_DIR"] = str(private / "runtime")
+        (private / "ipc").mkdir()
+        options = json.loads(sandbox) if sandbox else {}
+        limits = options.get("limits", {})
+        if sandbox:
+            from kurils import sandbox as sandboxing
 
-        hide = [Path(p) for p in options["hide"]]
-        kernel_name = sandboxing.kernelspec(private, folder, hide, sandboxing.Limits(**limits))
-        os.environ["JUPYTER_PATH"] = str(private)
-    config = Config({"KernelManager": {"transport": "ipc", "ip": str(private / "ipc" / "kernel")}})
-    client = NotebookClient(
-        notebook,
-        timeout=int(cell_time_limit),
-        allow_errors=True,
-        interrupt_on_timeout=True,  # a cell that runs too long is stopped; grading goes on
-        kernel_name=kernel_name,
-        resources={"metadata": {"path": str(folder)}},
-        config=config,
-    )
-    report: dict = {"errors": [], "timeout": None, "results": None}
-    with client.setup_kernel():
-        for index, cell in enumerate(notebook.cells):
-            if cell.cell_type != "code":
-                continue
-            where = f"cell {index + 1} of {len(notebook.cells)}"
-            progress.write_text(json.dumps({"cell": where, "errors": report["errors"][:3]}), encoding="utf-8")
+            hide = [Path(p) for p in options["hide"]]
+            kernel_name = sandboxing.kernelspec(private, folder, hide, sandboxing.Limits(**limits))
+            os.environ["JUPYTER_PATH"] = str(private)
+        config = Config({"KernelManager": {"transport": "ipc", "ip": str(private / "ipc" / "kernel")}})
+        client = NotebookClient(
+            notebook,
+            timeout=int(cell_time_limit),
+            allow_errors=True,
+            interrupt_on_timeout=True,  # a cell that runs too long is stopped; grading goes on
+            kernel_name=kernel_name,
+            resources={"metadata": {"path": str(folder)}},
+            config=config,
+        )
+        report: dict = {"errors": [], "timeout": None, "results": None}
+        with client.setup_kernel():
+            for index, cell in enumerate(notebook.cells):
+                if cell.cell_type != "code":
+                    continue
+                where = f"cell {index + 1} of {len(notebook.cells)}"
+                progress.write_text(json.dumps({"cell": where, "errors": report["errors"][:3]}), encoding="utf-8")
+                try:
+                    client.execute_cell(cell, index)
+                except DeadKernelError:
+                    report["dead"] = f"{where} {why_dead(client, limits)}"
+                    report["errors"].append(report["dead"])
+                    break
+                for output in cell.get("outputs", []):
+                    if output.output_type == "error" and output.ename == "KeyboardInterrupt":
+                        report["timeout"] = f"{where} did not finish within {cell_time_limit} s and was stopped"
+                    elif output.output_type == "error":
+                        report["errors"].append(f"{where} {explain(output.ename, output.evalue, limits)}")
+                cell.outputs = []  # only errors matter here; a notebook that prints megabytes keeps nothing
+            progress.write_text(json.dumps({"cell": "the export of the answers, after the last cell", "errors": []}))
+            names = sorted(set().union(*(answers.spec_names(spec) for spec in specs)))
+            exporting = nbformat.v4.new_code_cell(answers.EXPORT_CELL.format(names=names))
+            notebook.cells.append(exporting)
             try:
-                client.execute_cell(cell, index)
+                if report.get("dead"):
+                    raise DeadKernelError(report["dead"])
+                client.execute_cell(exporting, len(notebook.cells) - 1)
+            except CellTimeoutError:
+                report["grader_error"] = f"the answers could not be read within {cell_time_limit} s"
             except DeadKernelError:
-                report["dead"] = f"{where} {why_dead(client, limits)}"
-                report["errors"].append(report["dead"])
-                break
-            for output in cell.get("outputs", []):
-                if output.output_type == "error" and output.ename == "KeyboardInterrupt":
-                    report["timeout"] = f"{where} did not finish within {cell_time_limit} s and was stopped"
-                elif output.output_type == "error":
-                    report["errors"].append(f"{where} {explain(output.ename, output.evalue, limits)}")
-            cell.outputs = []  # only errors matter here; a notebook that prints megabytes keeps nothing
-        progress.write_text(json.dumps({"cell": "the export of the answers, after the last cell", "errors": []}))
-        names = sorted(set().union(*(answers.spec_names(spec) for spec in specs)))
-        exporting = nbformat.v4.new_code_cell(answers.EXPORT_CELL.format(names=names))
-        notebook.cells.append(exporting)
-        try:
-            if report.get("dead"):
-                raise DeadKernelError(report["dead"])
-            client.execute_cell(exporting, len(notebook.cells) - 1)
-        except CellTimeoutError:
-            report["grader_error"] = f"the answers could not be read within {cell_time_limit} s"
-        except DeadKernelError:
-            report["grader_error"] = report.get("dead") or f"the kernel {why_dead(client, limits)}"
-        outputs = exporting.get("outputs", [])
-        printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.get("name") == "stdout")
-        for output in outputs:
-            if output.output_type == "error":
-                report["grader_error"] = f"the answers could not be read: {output.ename}: {output.evalue}"[:300]
-    if MARK_LINE in printed and not report.get("grader_error"):
-        progress.write_text(json.dumps({"cell": "the checks, after the last cell", "errors": []}), encoding="utf-8")
-        try:  # here, in the grader's process: only the exported text crosses over from the kernel
-            values, refused = answers.load(printed.split(MARK_LINE, 1)[1].strip())
-            report["results"] = answers.run_checks(specs, values, refused, tests)
-        except answers.Refused as reason:
-            report["grader_error"] = str(reason)
-    elif not report.get("grader_error"):
-        report["grader_error"] = "the answers could not be read: the notebook's kernel printed no export"
-    return report
+                report["grader_error"] = report.get("dead") or f"the kernel {why_dead(client, limits)}"
+            outputs = exporting.get("outputs", [])
+            streams = [o for o in outputs if o.output_type == "stream" and o.get("name") == "stdout"]
+            printed = "".join(o.get("text", "") for o in streams)
+            for output in outputs:
+                if output.output_type == "error":
+                    report["grader_error"] = f"the answers could not be read: {output.ename}: {output.evalue}"[:300]
+        if MARK_LINE in printed and not report.get("grader_error"):
+            progress.write_text(json.dumps({"cell": "the checks, after the last cell", "errors": []}), encoding="utf-8")
+            try:  # here, in the grader's process: only the exported text crosses over from the kernel
+                values, refused = answers.load(printed.split(MARK_LINE, 1)[1].strip())
+                report["results"] = answers.run_checks(specs, values, refused, tests)
+            except answers.Refused as reason:
+                report["grader_error"] = str(reason)
+        elif not report.get("grader_error"):
+            report["grader_error"] = "the answers could not be read: the notebook's kernel printed no export"
+        return report
 
 
 def autograde(root: str = "/autograder") -> dict:

@@ -324,6 +324,8 @@ class Result:
     #: LMS ids found in the bulk-download name: ``moodle`` (participant id), ``canvas`` (user id),
     #: ``canvas_attachment`` (the submitted file's id) and ``download`` (the name as downloaded).
     ids: dict[str, str] = field(default_factory=dict)
+    #: Each auto-graded question's answer in a line, when short (for the class report).
+    answers: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
@@ -526,6 +528,8 @@ def grade_one(
         result.possible[question] = float(outcome["possible"])
         if outcome["failed"]:
             result.reasons[question] = checks.reasons([(hidden, message) for _, hidden, message in outcome["failed"]])
+        if outcome.get("answer"):
+            result.answers[question] = outcome["answer"]
     notes = report["errors"][:3] + ([report["timeout"]] if report.get("timeout") else [])
     if len(report["errors"]) > 3:
         notes.append(f"and {len(report['errors']) - 3} more cells raised errors")
@@ -711,4 +715,7 @@ def write_gradebook(results: list[Result], out: Path, masters_by_name: dict[str,
         from kurils import marking
 
         marking.export(results, out, masters_by_name)
+    from kurils import report
+
+    report.write(results, out)
     return gradebook

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -289,7 +290,22 @@ def test_student_code_cannot_read_the_hidden_tests_or_touch_the_gradebook(graded
 
 def test_the_progress_is_reported_and_no_temporary_file_is_left(graded):
     _, out, *_ = graded
-    assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook.csv", "results.json", "written"]
+    written = ["feedback", "gradebook.csv", "report.html", "results.json", "written"]
+    assert sorted(p.name for p in out.iterdir()) == written
+
+
+def test_the_class_report_names_the_commonest_wrong_answer_and_who_needs_a_look(graded):
+    rows, out, *_ = graded
+    html = (out / "report.html").read_text(encoding="utf-8")
+    q5 = re.search(r"<tr><td>q5</td>(.*?)</tr>", html).group(1)
+    wrong = [student for student, row in rows.items() if row["q5"] == "0" and row["status"].startswith("graded")]
+    said = re.search(r"q5_answer = &#x27;c&#x27;</code> \((\d+)\)", q5)
+    assert said and 3 <= int(said.group(1)) <= len(wrong), q5  # wrong, smithjo, tamper at least
+    look = html.split("Needs a look", 1)[1]
+    for student, row in rows.items():
+        if not row["status"].startswith("graded"):
+            assert f"<strong>{student}</strong>: not graded" in look, student
+    assert "<strong>loops</strong>: cell" in look and "did not finish" in look
 
 
 def test_written_answers_are_exported_one_file_per_question(graded):
