@@ -203,7 +203,7 @@ def shown(spec: dict, values: dict, limit: int = 120) -> str:
         value = values.get(name)
         if name.startswith("_") or value is None or value is Ellipsis or isinstance(value, types.ModuleType):
             continue
-        if hasattr(value, "columns") or hasattr(value, "index") or isinstance(value, types.SimpleNamespace):
+        if type(value).__name__ in ("DataFrame", "Series", "ndarray", "SimpleNamespace"):
             continue
         parts.append(f"{name} = {value!r}")
     line = "; ".join(parts)

@@ -68,6 +68,10 @@ def explain(ename: str, evalue: str, limits: dict) -> str:
     return f"raised {ename}: {evalue[:200]}"
 
 
+#: When the kernel's messages arrive garbled (copies of the kernel made by os.fork share its sockets).
+GARBLED = "garbled the kernel's messages, most likely by starting processes that wrote to them"
+
+
 def why_dead(client: NotebookClient, limits: dict) -> str:
     """Why the kernel stopped, from its exit status (bubblewrap passes on the signal as 128 + number)."""
     try:
@@ -137,6 +141,10 @@ def grade_notebook(
                     report["dead"] = f"{where} {why_dead(client, limits)}"
                     report["errors"].append(report["dead"])
                     break
+                except (ValueError, KeyError, RuntimeError) as error:  # e.g. "Invalid Signature" from jupyter_client
+                    report["dead"] = f"{where} {GARBLED} ({type(error).__name__})"
+                    report["errors"].append(report["dead"])
+                    break
                 for output in cell.get("outputs", []):
                     if output.output_type == "error" and output.ename == "KeyboardInterrupt":
                         report["timeout"] = f"{where} did not finish within {cell_time_limit} s and was stopped"
@@ -155,6 +163,8 @@ def grade_notebook(
                 report["grader_error"] = f"the answers could not be read within {cell_time_limit} s"
             except DeadKernelError:
                 report["grader_error"] = report.get("dead") or f"the kernel {why_dead(client, limits)}"
+            except (ValueError, KeyError, RuntimeError) as error:
+                report["grader_error"] = f"the answers could not be read: the kernel {GARBLED} ({type(error).__name__})"
             outputs = exporting.get("outputs", [])
             streams = [o for o in outputs if o.output_type == "stream" and o.get("name") == "stdout"]
             printed = "".join(o.get("text", "") for o in streams)

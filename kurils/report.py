@@ -68,7 +68,9 @@ def discrimination(scores: pd.DataFrame) -> dict[str, float | None]:
 
 
 def _wrong_answers(results: list, question: str, limit: int = 3) -> list[tuple[str, int]]:
-    shown = [r.answers.get(question) for r in results if r.scores.get(question, 0) < r.possible.get(question, 0)]
+    marked = [r for r in results if r.scores.get(question) is not None]
+    wrong = [r for r in marked if r.scores[question] < r.possible.get(question, 0)]
+    shown = [r.answers.get(question) for r in wrong]
     return Counter(a for a in shown if a).most_common(limit)
 
 

@@ -104,10 +104,11 @@ def test_a_fork_loop_is_stopped_named_and_leaves_nothing_running(limited):
     status = rows["forks"]["status"]
     assert rows["forks"]["q5"] == "0", status
     # The loop's own cell fails at the limit, or the kernel, its sockets shared with the forked
-    # copies, stops answering during it or the next cell: either way the reason names the cell.
+    # copies, stops answering or sends garbled messages: either way the reason names the cell.
     assert (
         f"{WHERE} tried to start more processes or threads than grading allows (24)" in status
         or f"stopped during {WHERE}" in status
+        or f"{WHERE} garbled the kernel's messages" in status
     ), status
     assert seconds < 200  # the class is graded within the time limits, not held up
     if os.geteuid() == 0:
