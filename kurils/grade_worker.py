@@ -164,7 +164,9 @@ def grade_notebook(
             except DeadKernelError:
                 report["grader_error"] = report.get("dead") or f"the kernel {why_dead(client, limits)}"
             except (ValueError, KeyError, RuntimeError) as error:
-                report["grader_error"] = f"the answers could not be read: the kernel {GARBLED} ({type(error).__name__})"
+                forked = [e for e in report["errors"] if "processes" in e]
+                after = f": after {forked[0]}, its copies" if forked else ": the kernel"
+                report["grader_error"] = f"the answers could not be read{after} {GARBLED} ({type(error).__name__})"
             outputs = exporting.get("outputs", [])
             streams = [o for o in outputs if o.output_type == "stream" and o.get("name") == "stdout"]
             printed = "".join(o.get("text", "") for o in streams)
