@@ -816,21 +816,21 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
         )
         for _, row in rows.iterrows():
             ax.annotate(
-                f"{_bound(row, 0)}{row['total_usd_bn']:.3g}",
+                f"{_bound(row, 0)}{row['total_usd_bn']:.{2 if row['total_usd_bn'] < 10 else 3}g}",
                 (row["year"], row["total_usd_bn"]),
                 textcoords="offset points",
-                xytext=(0, 12) if reporter == "japan" else (0, -15),
-                ha="center",
+                xytext=(0, 12) if reporter == "japan" else (7, -8),
+                ha="center" if reporter == "japan" else "left",
                 va="center",
                 fontsize=9.5,
             )
     split = trade.dropna(subset=["japan_exports_usd_bn", "japan_imports_usd_bn"])
     for _, row in split.iterrows():
-        ax.bar(row["year"], row["japan_imports_usd_bn"], width=0.6, color=GREEN, alpha=0.6)
+        ax.bar(row["year"], row["japan_imports_usd_bn"], width=0.5, color=GREEN, alpha=0.6)
         ax.bar(
             row["year"],
             row["japan_exports_usd_bn"],
-            width=0.6,
+            width=0.5,
             bottom=row["japan_imports_usd_bn"],
             color=PURPLE,
             alpha=0.6,
