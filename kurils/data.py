@@ -54,6 +54,7 @@ DATASETS = (
     "places",
     "trade",
     "trade_goods",
+    "japan_investment",
     "economy",
     "island_population",
     "kuril_programmes",

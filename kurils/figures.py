@@ -936,6 +936,56 @@ def trade_goods(goods: pd.DataFrame | None = None) -> Figure:
     )
 
 
+def japan_investment(investment: pd.DataFrame | None = None) -> Figure:
+    """Chapter 7: stated figures for Japanese investment in Russia, by the year each describes, with who said it."""
+    investment = (data.load("japan_investment") if investment is None else investment).sort_values(["year", "said"])
+    if investment.empty:
+        raise ValueError("japan_investment has no rows to draw")
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
+    statements = list(dict.fromkeys(investment["said"]))
+    for _, row in investment.iterrows():
+        i = statements.index(row["said"]) % len(PALETTE)
+        ax.plot(row["year"], row["amount_usd_bn"], MARKERS[i], color=PALETTE[i], markersize=8)
+        who = row["speaker"].split(" (")[0].split()[-1]
+        ax.annotate(
+            f"{_bound(row, 0)}{row['amount_usd_bn']:g} ({who}, {row['said'][:7]})",
+            (row["year"], row["amount_usd_bn"]),
+            textcoords="offset points",
+            xytext=(7, 0),
+            ha="left",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_xlim(2002.5, 2021)
+    ax.set_yscale("log")  # the figures differ tenfold: a log scale keeps the small ones apart
+    ax.set_ylim(investment["amount_usd_bn"].min() / 1.6, investment["amount_usd_bn"].max() * 1.6)
+    ax.yaxis.set_major_locator(matplotlib.ticker.FixedLocator([1, 2, 5, 10, 20]))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_xticks(range(2003, 2019, 3))
+    ax.set_ylabel("billion US dollars (log scale)")
+    return figure(
+        fig,
+        caption=(
+            "Japanese investment in Russia as officials stated it, by the year each figure describes, "
+            "labelled with the speaker and the month the figure was given (a log scale: each step up multiplies). "
+            "The figures count different things, "
+            "which the speakers seldom say, so they are not one series and the points are not joined."
+        ),
+        alt=(
+            "Chart of stated figures for Japanese investment in Russia: "
+            + "; ".join(
+                f"for {r['year']}, {_bound(r, 1)}{r['amount_usd_bn']:g} billion dollars, "
+                f"said by {r['speaker']} in {r['said'][:7]} ({r['measure']})"
+                for _, r in investment.iterrows()
+            )
+            + "."
+        ),
+        sources=_ids(investment),
+        dataset="japan_investment",
+    )
+
+
 PLACES = {
     "four-islands": "the four islands",
     "yuzhno-kurilsky-district": "Yuzhno-Kurilsky district",

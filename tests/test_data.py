@@ -78,6 +78,8 @@ def _broken_copy(tmp_path: Path, name: str, row: int, column: str, value: str) -
         ("trade_goods", "year", "2010", "id should start with goods-2010-"),
         ("trade_goods", "value_usd_bn", "", "needs share_pct or value_usd_bn"),
         ("trade_goods", "share_pct", "101", "share_pct: 101 is above the maximum 100"),
+        ("japan_investment", "side", "china", "side: 'china' is not one of"),
+        ("japan_investment", "said", "2017-13", "is not a date of the form"),
         ("polls", "percent", "120", "percent: 120 is above the maximum 100"),
         ("economy", "plan_point", "9", "plan_point: 9 is above the maximum 8"),
         ("island_population", "place", "urup", "place: 'urup' is not one of"),

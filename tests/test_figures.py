@@ -91,6 +91,7 @@ CHARTS = {
     "red lines": lambda: figures.red_lines(_checks()),
     "trade by year": figures.trade_by_year,
     "trade goods": figures.trade_goods,
+    "japan investment": figures.japan_investment,
     "island population": figures.island_population,
     "kuril programmes": figures.kuril_programme_budgets,
     "opinion polls": figures.opinion_polls,
@@ -260,6 +261,18 @@ def test_goods_chart_draws_one_bar_per_share_and_lists_value_only_rows():
     assert str(shares["year"].nunique()) in figure.caption
     with pytest.raises(ValueError, match="no shares"):
         figures.trade_goods(goods[goods["share_pct"].isna()])
+
+
+def test_investment_chart_names_every_figure_its_speaker_and_year():
+    investment = data.load("japan_investment")
+    alt = figures.japan_investment(investment).alt
+    for _, row in investment.iterrows():
+        assert (
+            f"for {row['year']}, " in alt
+            and f"{row['amount_usd_bn']:g} billion dollars, said by {row['speaker']}" in alt
+        )
+    with pytest.raises(ValueError, match="no rows"):
+        figures.japan_investment(investment.iloc[0:0])
 
 
 def test_trade_chart_refuses_an_empty_table():
