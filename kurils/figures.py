@@ -946,9 +946,8 @@ def japan_investment(investment: pd.DataFrame | None = None) -> Figure:
     for _, row in investment.iterrows():
         i = statements.index(row["said"]) % len(PALETTE)
         ax.plot(row["year"], row["amount_usd_bn"], MARKERS[i], color=PALETTE[i], markersize=8)
-        who = row["speaker"].split(" (")[0].split()[-1]
         ax.annotate(
-            f"{_bound(row, 0)}{row['amount_usd_bn']:g} ({who}, {row['said'][:7]})",
+            f"{_bound(row, 0)}{row['amount_usd_bn']:g} ({row['speaker_short']}, {row['said'][:7]})",
             (row["year"], row["amount_usd_bn"]),
             textcoords="offset points",
             xytext=(7, 0),
