@@ -53,6 +53,8 @@ DATASETS = (
     "loaded_terms",
     "places",
     "trade",
+    "trade_goods",
+    "japan_investment",
     "economy",
     "island_population",
     "kuril_programmes",
@@ -136,6 +138,13 @@ def _row_checks(name: str, row: dict) -> list[str]:
     if name == "trade" and None not in parts and abs(parts[0] + parts[1] - parts[2]) > 0.03 * parts[2]:
         exports, imports, total = parts
         problems.append(f"exports {exports:g} + imports {imports:g} differ from total_usd_bn {total:g} by more than 3%")
+    if name == "trade_goods":
+        if row.get("share_pct") is None and row.get("value_usd_bn") is None:
+            problems.append("a goods row needs share_pct or value_usd_bn (or both)")
+        if row.get("id") and row.get("year") and row.get("flow"):
+            prefix = f"goods-{row['year']}-{row['flow'].removeprefix('japan-')}-"
+            if not row["id"].startswith(prefix):
+                problems.append(f"id should start with {prefix} (its year and flow)")
     if name == "sources" and not row.get("date") and not row.get("accessed"):
         problems.append("an undated source needs 'accessed' (when it was read)")
     if name == "documents":

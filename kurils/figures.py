@@ -793,7 +793,15 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
 
 # --- the economy and the wider frame (issue 17) ---------------------------------------------------
 
-REPORTERS = {"japan": "Japan's customs statistics", "russia": "Russia's customs statistics"}
+REPORTERS = {"japan": "Japan's statistics", "russia": "Russia's statistics"}
+#: How a chart label and its alt text mark a figure that the source gives only as a bound.
+BOUNDS = {"at-least": (">", "more than "), "at-most": ("<", "less than ")}
+
+
+def _bound(row: pd.Series, form: int) -> str:
+    """The mark for a trade row's bound: 0 for the chart label ('>'), 1 for words ('more than ')."""
+    bound = row.get("bound")
+    return BOUNDS[bound][form] if isinstance(bound, str) and bound in BOUNDS else ""
 
 
 def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
@@ -808,21 +816,21 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
         )
         for _, row in rows.iterrows():
             ax.annotate(
-                f"{row['total_usd_bn']:g}",
+                f"{_bound(row, 0)}{row['total_usd_bn']:.{2 if row['total_usd_bn'] < 10 else 3}g}",
                 (row["year"], row["total_usd_bn"]),
                 textcoords="offset points",
-                xytext=(8, 0) if reporter == "japan" else (0, -15),
-                ha="left" if reporter == "japan" else "center",
+                xytext=(0, 12) if reporter == "japan" else (7, -8),
+                ha="center" if reporter == "japan" else "left",
                 va="center",
-                fontsize=10,
+                fontsize=9.5,
             )
     split = trade.dropna(subset=["japan_exports_usd_bn", "japan_imports_usd_bn"])
     for _, row in split.iterrows():
-        ax.bar(row["year"], row["japan_imports_usd_bn"], width=0.6, color=GREEN, alpha=0.6)
+        ax.bar(row["year"], row["japan_imports_usd_bn"], width=0.5, color=GREEN, alpha=0.6)
         ax.bar(
             row["year"],
             row["japan_exports_usd_bn"],
-            width=0.6,
+            width=0.5,
             bottom=row["japan_imports_usd_bn"],
             color=PURPLE,
             alpha=0.6,
@@ -844,12 +852,13 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
         caption=(
             "Japan–Russia trade in goods, in the years for which this course found a sourced figure; "
             f"no point is drawn for {len(missing)} of the 19 years from 2000 to 2018. "
-            "Each side's customs count the same trade differently."
+            "Each side's statistics count the same trade differently; "
+            "> and < mark figures a source gives only as 'more than' or 'less than'."
         ),
         alt=(
             "Chart of Japan–Russia trade by year: "
             + "; ".join(
-                f"{r['year']}, {REPORTERS[r['reporter']]}: {r['total_usd_bn']:g} billion dollars"
+                f"{r['year']}, {REPORTERS[r['reporter']]}: {_bound(r, 1)}{r['total_usd_bn']:g} billion dollars"
                 + (
                     f" (Japan's exports {r['japan_exports_usd_bn']:g}, imports {r['japan_imports_usd_bn']:g})"
                     if pd.notna(r["japan_exports_usd_bn"]) and pd.notna(r["japan_imports_usd_bn"])
@@ -861,6 +870,118 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
         ),
         sources=_ids(trade),
         dataset="trade",
+    )
+
+
+FLOWS = {
+    "japan-exports": ("exports", "Japan's exports to Russia"),
+    "japan-imports": ("imports", "Japan's imports from Russia"),
+}
+
+
+def trade_goods(goods: pd.DataFrame | None = None) -> Figure:
+    """Chapter 7: the main goods' share of Japan's exports to and imports from Russia, one bar per source's figure."""
+    goods = data.load("trade_goods") if goods is None else goods
+    shares = goods.dropna(subset=["share_pct"])
+    shares = shares.sort_values(["year", "flow", "share_pct"], ascending=[True, True, False])
+    if shares.empty:
+        raise ValueError("trade_goods has no shares to draw")
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.2 + 0.42 * len(shares)))
+    colours = {"japan-exports": PURPLE, "japan-imports": GREEN}
+    for i, (_, row) in enumerate(shares.iterrows()):
+        y = len(shares) - 1 - i
+        ax.barh(y, row["share_pct"], height=0.6, color=colours[row["flow"]], alpha=0.8)
+        ax.text(row["share_pct"] + 1.5, y, f"{row['share_pct']:g}%", va="center", fontsize=10)
+    ax.set_yticks(
+        range(len(shares)),
+        [f"{r['year']} {FLOWS[r['flow']][0]}: {r['goods']}" for _, r in shares.iloc[::-1].iterrows()],
+        fontsize=9.5,
+    )
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of that year's flow")
+    ax.legend(
+        handles=[matplotlib.patches.Patch(color=colours[f], alpha=0.8, label=FLOWS[f][1]) for f in FLOWS],
+        fontsize=9.5,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.16),
+    )
+    values = goods[goods["share_pct"].isna() & goods["value_usd_bn"].notna()]
+    return figure(
+        fig,
+        caption=(
+            "The main goods in Japan–Russia trade as a share of Japan's exports to Russia or of its imports from "
+            f"Russia, in the {shares['year'].nunique()} years for which this course found a source that gives a share. "
+            "Sources group goods differently (cars or all transport equipment; crude oil or all fuels), "
+            "so bars from different sources for the same year overlap and are not added up."
+        ),
+        alt=(
+            "Bar chart of the main goods' shares: "
+            + "; ".join(
+                f"{r['year']}, {FLOWS[r['flow']][1]}: {r['goods']} {r['share_pct']:g}%" for _, r in shares.iterrows()
+            )
+            + "."
+            + (
+                " Given as a value only, not drawn: "
+                + "; ".join(
+                    f"{r['year']}, {FLOWS[r['flow']][1]}: {r['goods']} {r['value_usd_bn']:g} billion dollars"
+                    for _, r in values.iterrows()
+                )
+                + "."
+                if not values.empty
+                else ""
+            )
+        ),
+        sources=_ids(pd.concat([shares, values])),
+        dataset="trade_goods",
+    )
+
+
+def japan_investment(investment: pd.DataFrame | None = None) -> Figure:
+    """Chapter 7: stated figures for Japanese investment in Russia, by the year each describes, with who said it."""
+    investment = (data.load("japan_investment") if investment is None else investment).sort_values(["year", "said"])
+    if investment.empty:
+        raise ValueError("japan_investment has no rows to draw")
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
+    statements = list(dict.fromkeys(investment["said"]))
+    for _, row in investment.iterrows():
+        i = statements.index(row["said"]) % len(PALETTE)
+        ax.plot(row["year"], row["amount_usd_bn"], MARKERS[i], color=PALETTE[i], markersize=8)
+        ax.annotate(
+            f"{_bound(row, 0)}{row['amount_usd_bn']:g} ({row['speaker_short']}, {row['said'][:7]})",
+            (row["year"], row["amount_usd_bn"]),
+            textcoords="offset points",
+            xytext=(7, 0),
+            ha="left",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_xlim(2002.5, 2021)
+    ax.set_yscale("log")  # the figures differ tenfold: a log scale keeps the small ones apart
+    ax.set_ylim(investment["amount_usd_bn"].min() / 1.6, investment["amount_usd_bn"].max() * 1.6)
+    ax.yaxis.set_major_locator(matplotlib.ticker.FixedLocator([1, 2, 5, 10, 20]))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_xticks(range(2003, 2019, 3))
+    ax.set_ylabel("billion US dollars (log scale)")
+    return figure(
+        fig,
+        caption=(
+            "Japanese investment in Russia as officials stated it, by the year each figure describes, "
+            "labelled with the speaker and the month the figure was given (a log scale: each step up multiplies). "
+            "The figures count different things, "
+            "which the speakers seldom say, so they are not one series and the points are not joined."
+        ),
+        alt=(
+            "Chart of stated figures for Japanese investment in Russia: "
+            + "; ".join(
+                f"for {r['year']}, {_bound(r, 1)}{r['amount_usd_bn']:g} billion dollars, "
+                f"said by {r['speaker']} in {r['said'][:7]} ({r['measure']})"
+                for _, r in investment.iterrows()
+            )
+            + "."
+        ),
+        sources=_ids(investment),
+        dataset="japan_investment",
     )
 
 

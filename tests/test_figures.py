@@ -90,6 +90,8 @@ CHARTS = {
     "documents and events": lambda: figures.documents_and_events(["asan-forum-2013", "ru-journal-2018"], 2013, 2018),
     "red lines": lambda: figures.red_lines(_checks()),
     "trade by year": figures.trade_by_year,
+    "trade goods": figures.trade_goods,
+    "japan investment": figures.japan_investment,
     "island population": figures.island_population,
     "kuril programmes": figures.kuril_programme_budgets,
     "opinion polls": figures.opinion_polls,
@@ -237,6 +239,40 @@ def test_trade_chart_states_every_figure_and_every_year_without_one():
     assert alt.endswith(f"No figure for {', '.join(map(str, missing))}.")
     fewer = trade[trade["year"] != trade["year"].iloc[0]]
     assert str(trade["year"].iloc[0]) in figures.trade_by_year(fewer).alt.split("No figure for")[1]
+
+
+def test_trade_chart_marks_a_figure_given_only_as_a_bound():
+    trade = data.load("trade")
+    row = trade.iloc[[0]].copy()
+    row["bound"] = "at-least"
+    assert f"more than {row['total_usd_bn'].iloc[0]:g} billion" in figures.trade_by_year(row).alt
+    row["bound"] = None
+    assert "more than" not in figures.trade_by_year(row).alt
+
+
+def test_goods_chart_draws_one_bar_per_share_and_lists_value_only_rows():
+    goods = data.load("trade_goods")
+    figure = figures.trade_goods(goods)
+    shares = goods[goods["share_pct"].notna()]
+    assert len(re.findall(r'<g id="patch_\d+">', figure.svg)) >= len(shares)
+    for _, row in goods.iterrows():
+        amount = f"{row['share_pct']:g}%" if pd.notna(row["share_pct"]) else f"{row['value_usd_bn']:g} billion dollars"
+        assert f"{row['year']}, " in figure.alt and f"{row['goods']} {amount}" in figure.alt, row["id"]
+    assert str(shares["year"].nunique()) in figure.caption
+    with pytest.raises(ValueError, match="no shares"):
+        figures.trade_goods(goods[goods["share_pct"].isna()])
+
+
+def test_investment_chart_names_every_figure_its_speaker_and_year():
+    investment = data.load("japan_investment")
+    alt = figures.japan_investment(investment).alt
+    for _, row in investment.iterrows():
+        assert (
+            f"for {row['year']}, " in alt
+            and f"{row['amount_usd_bn']:g} billion dollars, said by {row['speaker']}" in alt
+        )
+    with pytest.raises(ValueError, match="no rows"):
+        figures.japan_investment(investment.iloc[0:0])
 
 
 def test_trade_chart_refuses_an_empty_table():
