@@ -241,5 +241,16 @@ def autograde(root: str = "/autograder") -> dict:
     return results
 
 
+def detached(args: list[str], log: str, cwd: str) -> None:
+    """:func:`main` in a process forked by ``kurils.grading``: its own process group (so the grader can
+    stop it and the kernel together), the submission's folder as working directory, output to ``log``."""
+    os.setsid()
+    os.chdir(cwd)
+    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    main(*args)
+
+
 if __name__ == "__main__":
     main(*sys.argv[1:])

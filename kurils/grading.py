@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -163,6 +162,16 @@ def assign(master: Path, work: Path, run_tests: bool = True) -> tuple[Path, Path
     return student, zip_file
 
 
+def _forkserver():
+    """multiprocessing's fork server, with otter (3 s to import) and the grading worker imported once:
+    the releases and every graded notebook's worker are forked from it instead of starting Python."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):  # no thread pools in a process that forks
+        os.environ.setdefault(name, "1")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["otter.assign", "otter.test_files.ok_test", "pandas", "kurils.grade_worker"])
+    return context
+
+
 def assign_all(
     jobs: dict[str, tuple[Path, Path]], run_tests: bool = True, workers: int | None = None
 ) -> dict[str, tuple[Path, Path]]:
@@ -172,8 +181,7 @@ def assign_all(
     one assign, so the workers fork from a server that has imported it once (``kurils bench``:
     the site's eleven releases took 42 s as one ``otter assign`` command each).
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["otter.assign"])
+    context = _forkserver()
     workers = max(1, min(len(jobs), workers or os.cpu_count() or 1))
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {name: pool.submit(assign, master, work, run_tests) for name, (master, work) in jobs.items()}
@@ -393,29 +401,31 @@ def _run_worker(
     """Run the grading worker in its own process group, killed after ``time_limit`` seconds."""
     report = copy.parent.parent / "report.json"
     log = copy.parent.parent / "worker.log"
-    command = [sys.executable, "-m", "kurils.grade_worker", str(copy), str(zip_path)]
-    command += [str(max(time_limit // 2, 5)), str(report)]
+    args = [str(copy), str(zip_path), str(max(time_limit // 2, 5)), str(report)]
     if hide is not None:
-        command.append(json.dumps({"hide": [str(h) for h in hide], "limits": asdict(limits or Limits())}))
-    with log.open("wb") as handle:
-        process = subprocess.Popen(
-            command, cwd=copy.parent, stdout=handle, stderr=handle, stdin=subprocess.DEVNULL, start_new_session=True
-        )
+        args.append(json.dumps({"hide": [str(h) for h in hide], "limits": asdict(limits or Limits())}))
+    from kurils import grade_worker
+
+    # Forked from the fork server (no Python start-up, no imports); the worker makes itself a process group.
+    process = _forkserver().Process(target=grade_worker.detached, args=(args, str(log), str(copy.parent)))
+    process.start()
+    try:
+        process.join(timeout=time_limit)
+        if process.exitcode is None:
+            raise TimeoutError
+    except TimeoutError:
         try:
-            process.wait(timeout=time_limit)
-        except subprocess.TimeoutExpired:
-            try:
-                progress = json.loads(Path(f"{report}.cell").read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError):
-                progress = {"cell": "the kernel's start", "errors": []}
-            said = f"timed out: grading took longer than {time_limit} s, stopped during {progress['cell']} (a loop?)"
-            return None, "; before it, ".join([said, *progress["errors"]])
-        finally:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)  # the worker and the kernel it started, if still there
-            except ProcessLookupError:
-                pass
-            process.wait()
+            progress = json.loads(Path(f"{report}.cell").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            progress = {"cell": "the kernel's start", "errors": []}
+        said = f"timed out: grading took longer than {time_limit} s, stopped during {progress['cell']} (a loop?)"
+        return None, "; before it, ".join([said, *progress["errors"]])
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # the worker and the kernel it started, if still there
+        except (ProcessLookupError, PermissionError):
+            pass
+        process.join()
     try:
         return json.loads(report.read_text(encoding="utf-8")), ""
     except (OSError, json.JSONDecodeError):
