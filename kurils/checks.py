@@ -74,11 +74,12 @@ def checked(code: str) -> list[str]:
 class Report:
     """The result of ``grader.check("qN")``: what was checked, and each failure in one line."""
 
-    def __init__(self, result) -> None:
+    def __init__(self, result, blank: str = "") -> None:
         self.result = result
         self.name = result.name
         self.passed = [r for r in result.test_case_results if r.passed]
         self.failed = [r for r in result.test_case_results if not r.passed]
+        self.blank = blank  # an answer still left as the notebook's `...`
 
     @property
     def passed_all(self) -> bool:
@@ -86,6 +87,9 @@ class Report:
 
     def lines(self) -> list[str]:
         said = reasons([(False, r.message) for r in self.failed])
+        if self.failed and self.blank:
+            verb = "are" if "," in self.blank else "is"
+            return [f"{self.name}: {NOT_ANSWERED} yet ({self.blank} {verb} still ...)."]
         if said and said[0].startswith(NOT_ANSWERED):
             return [f"{self.name}: {NOT_ANSWERED} yet{said[0][len(NOT_ANSWERED) :]}."]
         what = [m for r in self.passed for m in checked(str(r.test_case.body))]
@@ -111,7 +115,12 @@ def _notebook_class() -> type:
         def check(self, question: str, global_env: dict | None = None) -> Report:
             if global_env is None:
                 global_env = inspect.currentframe().f_back.f_globals  # type: ignore[union-attr]
-            return Report(super().check(question, global_env))
+            result = super().check(question, global_env)
+            from kurils.answers import names_used
+
+            used = set().union(*(names_used(str(case.body)) for case in result.test_cases))
+            blank = sorted(n for n in used if global_env.get(n, None) is Ellipsis)
+            return Report(result, ", ".join(blank))
 
     return Notebook
 

@@ -77,6 +77,8 @@ def test_the_released_notebook_reports_each_check_in_a_line(tmp_path):
         "  ✗ The four islands together cover several thousand km²: did you sum area_km2?",
     ]
     assert said['grader.check("q2")'].startswith("q2: not answered yet")
+    # a multiple-choice answer still at the notebook's `...` is not answered, not "not one of a-d"
+    assert said['grader.check("q5")'] == "q5: not answered yet (q5_answer is still ...)."
     assert not any("Traceback" in text or "All test cases passed" in text for text in said.values())
 
 
