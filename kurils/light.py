@@ -20,7 +20,7 @@ that hold back the first paint. After the book is built, each page gets:
   (``_static/widget-state/``) instead of the head, so the page itself is half the size;
 - the theme's icon font cut to the few glyphs its styles draw (2 KB instead of 156 KB), and its style
   sheet without FontAwesome's 2,000 webfont icon rules;
-- a version (``?v=`` and a hash of the file) on every ``_static`` address that has none, so a browser
+- a version (``?v=`` and a hash of the file's content) on every ``_static`` address, so a browser
   may keep the files and still gets a changed one.
 
 Each step leaves an already rewritten page as it is, so an incremental build can rewrite only the
