@@ -3,7 +3,7 @@
 Every page served gzip-compressed, as GitHub Pages serves it, must score performance ≥ 95,
 accessibility, best practices and SEO 100, and paint first within 1.8 s on Lighthouse's simulated
 slow 4G. `kurils bench` runs the same check on every page; here, within the test suite's time
-budget, the front page and the three heaviest chapters (DECISIONS 21).
+budget, the front page and the two heaviest chapters (DECISIONS 21).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pytest
 
 from kurils import light, lighthouse
 
-#: The front page and the chapters with the most to load (widgets, maps, tables).
-PAGES = ["intro.html", "chapters/01-islands.html", "chapters/07-crimea-new-approach-2014-2016.html"]
-PAGES.append("chapters/11-settlement.html")
+#: The front page and the two chapters with the most to load (widgets, maps, tables): a Lighthouse run
+#: takes 25-40 s here, and the suite's budget allows about three.
+PAGES = ["intro.html", "chapters/07-crimea-new-approach-2014-2016.html", "chapters/11-settlement.html"]
 
 
 @pytest.fixture(scope="module")
