@@ -6,6 +6,9 @@ with as many pages as the course's ``_toc.yml``, each a MyST notebook with as ma
 the course page it stands for, each cell importing pandas and showing a small table. The course is
 built from a fresh copy of the repository (``git ls-files``, node_modules linked, this .venv).
 
+Every page of both books is also run through Lighthouse's mobile check (kurils/lighthouse.py), served
+gzip-compressed as a static host serves it: one row per page, the stock book's page as the baseline.
+
 Timings on a shared machine are noisy: read the ratios, not the seconds.
 """
 
