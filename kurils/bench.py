@@ -6,6 +6,9 @@ with as many pages as the course's ``_toc.yml``, each a MyST notebook with as ma
 the course page it stands for, each cell importing pandas and showing a small table. The course is
 built from a fresh copy of the repository (``git ls-files``, node_modules linked, this .venv).
 
+Every page of both books is also run through Lighthouse's mobile check (kurils/lighthouse.py), served
+gzip-compressed as a static host serves it: one row per page, the stock book's page as the baseline.
+
 Timings on a shared machine are noisy: read the ratios, not the seconds.
 """
 
@@ -30,7 +33,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from kurils import site
+from kurils import lighthouse, site
 from kurils.browser import chromium
 
 ROOT = site.ROOT
@@ -259,8 +262,12 @@ def serve(directory: Path):
 
 
 def own_data(html: Path) -> int:
-    """Bytes of widget state embedded in a page: the data its widgets bring with them."""
-    return sum(len(block.encode()) for block in WIDGET_STATE.findall(html.read_text(encoding="utf-8")))
+    """Bytes of widget state a page brings: embedded, or in the script the build moved it to (kurils/light.py)."""
+    text = html.read_text(encoding="utf-8")
+    moved = re.findall(r'<script defer src="([^"?]*/widget-state/[^"?]*)[^"]*"></script>', text)
+    return sum(len(block.encode()) for block in WIDGET_STATE.findall(text)) + sum(
+        (html.parent / url).stat().st_size for url in moved
+    )
 
 
 def first_visit(browser, url: str) -> dict:
@@ -352,8 +359,8 @@ def widget_timing(browser, url: str, tries: int = 6) -> dict:
 # ----------------------------------------------------------------------------- comparison
 
 
-def compare(course: Book, baseline: Book, pages: list[str], out: Path, browser=None) -> list[Row]:
-    """Build and measure both books; return the table's rows."""
+def compare(course: Book, baseline: Book, pages: list[str], out: Path, browser=None, phone: bool = False) -> list[Row]:
+    """Build and measure both books; return the table's rows (with ``phone``, Lighthouse on every page)."""
     builds = {book.name: measure_builds(book, out / "logs") for book in (course, baseline)}
     c, b = builds["course"], builds["baseline"]
     rows = [
@@ -404,6 +411,8 @@ def compare(course: Book, baseline: Book, pages: list[str], out: Path, browser=N
                 + (f"; largest: {', '.join(mine['largest'])}" if name == heaviest else ""),
             )
         )
+    if phone:
+        rows += phone_rows(htmls, *lighthouse_runs(course, baseline, list(htmls.values()), out / "lighthouse"))
     for name, timing in widgets.items():
         if timing["click_ms"] is None:  # no click updated the widget: report it, never pass it
             timing["click_ms"] = float("inf")
@@ -421,6 +430,47 @@ def compare(course: Book, baseline: Book, pages: list[str], out: Path, browser=N
             )
         )
     return rows
+
+
+def lighthouse_runs(course: Book, baseline: Book, htmls: list[str], out: Path) -> tuple[dict, dict]:
+    """Lighthouse (mobile) on each page of both books, each served gzip-compressed as a static host does."""
+    out.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for book in (course, baseline):
+        with lighthouse.serve(book.html) as url:
+            results[book.name] = {
+                html: lighthouse.run(f"{url}/{html}", out / f"{book.name}-{html.replace('/', '-')}.json")
+                for html in htmls
+            }
+    return results["course"], results["baseline"]
+
+
+def phone_rows(htmls: dict[str, str], course: dict, baseline: dict) -> list[Row]:
+    """One row per page: Lighthouse performance, course against the stock book's same page."""
+    rows = []
+    for html in htmls.values():
+        mine, theirs = course[html], baseline[html]
+        rows.append(
+            Row(
+                f"Lighthouse mobile: {html}",
+                mine.scores["performance"],
+                theirs.scores["performance"],
+                "",
+                f"performance ≥ {lighthouse.TARGETS['performance']}, the rest 100, FCP ≤ {lighthouse.FCP_MS / 1000} s",
+                not mine.misses(),
+                f"course {_scores(mine)}; stock {_scores(theirs)}"
+                + (f"; missed: {'; '.join(mine.misses())}" if mine.misses() else ""),
+            )
+        )
+    return rows
+
+
+def _scores(result: lighthouse.Result) -> str:
+    s = result.scores
+    return (
+        f"perf/a11y/bp/seo {s['performance']}/{s['accessibility']}/{s['best-practices']}/{s['seo']}, "
+        f"FCP {result.fcp_ms / 1000:.1f} s"
+    )
 
 
 def table(rows: list[Row]) -> str:
@@ -463,7 +513,7 @@ def run(out: Path = OUT, quick: bool = False) -> list[Row]:
         cells = {name: code_cells(source(course.root, name)) for name in pages}
         edit = course.edit.relative_to(course.root).with_suffix("").as_posix()
         baseline = make_baseline(temp / "baseline", cells, course.root / "_toc.yml", edit)
-        rows = compare(course, baseline, pages, out)
+        rows = compare(course, baseline, pages, out, phone=True)
     meta = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "cpus": os.cpu_count(),

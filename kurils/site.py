@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import gzip
 import hashlib
 import http.server
 import io
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from kurils import bib, buildlock, grading, notebooks
+from kurils import bib, buildlock, grading, light, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
@@ -137,6 +138,8 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     if book.returncode != 0:
         raise SystemExit(f"the book did not build cleanly (exit {book.returncode}); see the warnings above.")
     shutil.copytree(EXTRA, out, dirs_exist_ok=True)
+    if builder == "html":
+        light.lighten(out)  # inline icons, no render-blocking scripts, versioned static files (issue 14)
     stamp.write_text(sources)
     return out
 
@@ -235,17 +238,50 @@ def serve(port: int = 8000) -> None:
         pass
 
 
+#: Types a static host such as GitHub Pages sends gzip-compressed (text; images and archives are not).
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: str, mtime_ns: int, size: int) -> bytes:
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve a built site at the root, as a static host does: unknown paths get 404.html, its
-    ``<base>`` moved to the root (the page names the published sub-path, see kurils/sphinx_ext.py)."""
+    """Serve a built site at the root, as a static host does: text gzip-compressed when the browser
+    accepts it, unknown paths get 404.html, its ``<base>`` moved to the root (the page names the
+    published sub-path, see kurils/sphinx_ext.py)."""
 
     def send_head(self):
-        if Path(self.translate_path(self.path)).exists():
-            return super().send_head()
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/") and (path / "index.html").is_file():
+            path = path / "index.html"
+        if path.is_dir():
+            return super().send_head()  # a folder without index.html: the redirect or listing
         page = Path(self.directory) / "404.html"
-        body = re.sub(r'<base href="[^"]*">', '<base href="/">', page.read_text(encoding="utf-8"), count=1).encode()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        if not path.is_file():
+            if not page.is_file():
+                return super().send_head()
+            body = re.sub(r'<base href="[^"]*">', '<base href="/">', page.read_text(encoding="utf-8"), count=1)
+            return self._send(404, "text/html; charset=utf-8", body.encode())
+        kind = self.guess_type(str(path))
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not kind.startswith(COMPRESSED_TYPES):
+            return super().send_head()
+        stat = path.stat()
+        body = _gzipped(str(path), stat.st_mtime_ns, stat.st_size)
+        return self._send(200, kind, body, gzipped=True, modified=self.date_time_string(int(stat.st_mtime)))
+
+    def _send(self, status: int, kind: str, body: bytes, gzipped: bool = False, modified: str = ""):
+        if not gzipped and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body, gzipped = gzip.compress(body, compresslevel=6, mtime=0), True
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Length", str(len(body)))
+        if modified:
+            self.send_header("Last-Modified", modified)
+        self.send_header("Cache-Control", "max-age=600")  # what GitHub Pages sends
         self.end_headers()
         return io.BytesIO(body)

@@ -150,3 +150,21 @@ def test_the_site_is_rebuilt_unless_no_source_file_changed(tmp_path, monkeypatch
     second = site._sources_fingerprint(strict=True)
     (tmp_path / "chapters" / "02.md").unlink()
     assert site._sources_fingerprint(strict=True) not in (first, second)
+
+
+def test_the_phone_rows_compare_each_page_with_the_stock_page_and_name_what_missed():
+    from kurils import lighthouse
+
+    def result(performance: int, fcp: float, accessibility: int = 100) -> lighthouse.Result:
+        scores = {"performance": performance, "accessibility": accessibility, "best-practices": 100, "seo": 100}
+        return lighthouse.Result("u", scores, fcp, fcp, 0, 0, 1000, failed={"accessibility": ["heading-order"]})
+
+    htmls = {"intro": "intro.html", "chapters/a": "chapters/a.html"}
+    course = {"intro.html": result(99, 1500), "chapters/a.html": result(96, 1900, accessibility=99)}
+    stock = {"intro.html": result(94, 2000), "chapters/a.html": result(77, 3400)}
+    rows = bench.phone_rows(htmls, course, stock)
+    assert [row.measure for row in rows] == ["Lighthouse mobile: intro.html", "Lighthouse mobile: chapters/a.html"]
+    assert (rows[0].course, rows[0].baseline, rows[0].passed) == (99, 94, True)
+    assert rows[1].passed is False
+    assert "first contentful paint 1900 ms > 1800 ms" in rows[1].note and "heading-order" in rows[1].note
+    assert "stock perf/a11y/bp/seo 77/100/100/100, FCP 3.4 s" in rows[1].note

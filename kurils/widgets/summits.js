@@ -69,7 +69,7 @@ function render({ model, el }) {
     const span = m.end_date ? `${day(m.date)} – ${day(m.end_date)}` : day(m.date);
     const cited = m.sources.map((id) => sources[id] ? `<li>${sources[id].url ? `<a href="${esc(sources[id].url)}">${esc(sources[id].title)}</a>` : esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
     card.innerHTML = `
-      <h4>${esc(span)} · ${esc(m.place)}</h4>
+      <h3>${esc(span)} · ${esc(m.place)}</h3>
       <p class="meta">${esc(m.occasion)} (${esc(formats[m.format] || m.format)})</p>
       <p><b>Outcome:</b> ${esc(m.outcome)}</p>
       ${m.note ? `<p class="note"><b>Note:</b> ${esc(m.note)}</p>` : ""}
