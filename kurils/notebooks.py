@@ -166,14 +166,54 @@ def chapter_notebook(source: Path, repository_url: str) -> nbformat.NotebookNode
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+    cited: list[str] = []
+    from kurils import data
+
+    sources = data.load("sources").set_index("id")
     for cell in notebook.cells:
         if cell.cell_type == "markdown":  # the site's student notebooks are in exercises/ in the course folder
-            cell.source = cell.source.replace(f"../{SITE_EXERCISES}/", "../exercises/")
+            text = cell.source.replace(f"../{SITE_EXERCISES}/", "../exercises/")
+            cell.source = readable_citations(text, cited, sources)
     notebook.cells.insert(0, install_cell(repository_url))
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # stable, so that a rebuilt notebook is the same file
     nbformat.validate(notebook)
     return notebook
+
+
+FOOTCITE = re.compile(r"\{footcite:p\}`([^`]+)`")
+FOOTBIBLIOGRAPHY = re.compile(r"```\{footbibliography\}\s*```")
+
+
+def readable_citations(text: str, cited: list[str], sources) -> str:
+    """Citations a reader can read wherever the notebook is opened (JupyterLab, Colab, a hub).
+
+    Sphinx turns ``{footcite:p}`ids``` into numbered notes and ``{footbibliography}`` into the list of
+    the page's sources; elsewhere they would show as keys or raw roles. Here each becomes plain Markdown:
+    "(sources: [Author (year)](url); ...)", and the list of every work ``cited`` on the page so far.
+    ``sources`` is the sources table indexed by id.
+    """
+    from kurils.display import short_citation
+
+    def short(source_id: str) -> str:
+        row = sources.loc[source_id]
+        text = short_citation(row).replace("[", "(").replace("]", ")")
+        return f"[{text}](<{row['url']}>)" if row["url"] else text
+
+    def cite(match: re.Match) -> str:
+        ids = [i.strip() for i in match.group(1).split(",") if i.strip()]
+        unknown = [i for i in ids if i not in sources.index]
+        if unknown:
+            raise KeyError(f"{', '.join(unknown)}: not an id in sources.csv")
+        cited.extend(i for i in ids if i not in cited)
+        return "(sources: " + "; ".join(short(i) for i in ids) + ")"
+
+    def entry(source_id: str) -> str:
+        row = sources.loc[source_id]
+        return f"- {short(source_id)}: {row['title']}" + (f", {row['outlet']}" if row["outlet"] else "")
+
+    text = FOOTCITE.sub(cite, text)
+    return FOOTBIBLIOGRAPHY.sub(lambda _: "\n".join(entry(i) for i in cited), text)
 
 
 def launch_urls(pagename: str, repository_url: str, launch: dict) -> dict[str, str]:

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from kurils import grading, notebooks, site
+from kurils import data, display, grading, notebooks, site
 
 ROOT = Path(__file__).resolve().parent.parent
 REPOSITORY = notebooks.repository()
@@ -202,3 +202,22 @@ def test_the_install_cell_installs_the_wheel_of_the_unzipped_course_it_is_in(mon
     (tmp_path / "chapters").mkdir()
     commands = _run_install_cell(monkeypatch, tmp_path / "chapters", installed=False)
     assert commands == [[sys.executable, "-m", "pip", "install", "--quiet", str(tmp_path / notebooks.wheel_name())]]
+
+
+def test_a_downloaded_chapter_shows_its_citations_as_readable_links():
+    """Outside the site (Colab, a hub, JupyterLab) a chapter's citations read "(sources: Author (year))"."""
+    source = ROOT / "chapters" / "04-1956-cold-war.md"
+    keys = re.findall(r"\{footcite:p\}`([^`]+)`", source.read_text(encoding="utf-8"))
+    notebook = notebooks.chapter_notebook(source, "https://github.com/kurils-course/kurils")
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "{footcite" not in text and "{footbibliography}" not in text
+    assert text.count("(sources: ") == len(keys)
+    listed = text.split("Sources and further reading", 1)[1]
+    sources = data.load("sources").set_index("id")
+    for key in {k.strip() for ks in keys for k in ks.split(",")}:
+        row = sources.loc[key]
+        if row["url"]:
+            assert f"[{display.short_citation(row)}](<{row['url']}>)" in listed, key
+        assert row["title"] in listed, key
+    with pytest.raises(KeyError, match="no-such-source"):
+        notebooks.readable_citations("{footcite:p}`no-such-source`", [], sources)
