@@ -70,13 +70,75 @@ class DataError(ValueError):
     """A data file does not match its schema; the message lists every problem found."""
 
 
-def schema(name: str, data_dir: Path = DATA_DIR) -> dict:
-    """Return the Table Schema descriptor of data set ``name``."""
+#: The field types ``_convert`` knows.
+TYPES = ("string", "integer", "number", "partial-date", "source-ids")
+#: What a schema file may say (a small dialect of Frictionless Table Schema), as a JSON Schema: a typo
+#: such as ``"type": "interger"`` or ``"requried": true`` is an error, not a check silently skipped.
+SCHEMA_OF_SCHEMAS = {
+    "type": "object",
+    "required": ["title", "fields"],
+    "additionalProperties": False,
+    "properties": {
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "primaryKey": {"type": "string"},
+        "fields": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name", "type"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+                    "type": {"enum": list(TYPES)},
+                    "required": {"type": "boolean"},
+                    "unique": {"type": "boolean"},
+                    "description": {"type": "string"},
+                    "enum": {"type": "array", "minItems": 1},
+                    "pattern": {"type": "string"},
+                    "minimum": {"type": "number"},
+                    "maximum": {"type": "number"},
+                    "maxLength": {"type": "integer", "minimum": 1},
+                },
+            },
+        },
+    },
+}
+
+
+def schema(name: str, data_dir: Path = DATA_DIR, check: bool = False) -> dict:
+    """Return the Table Schema descriptor of data set ``name``; with ``check``, checked against
+    :data:`SCHEMA_OF_SCHEMAS` (``kurils validate`` and the tests do; a student's kernel does not pay
+    the 1.5 s of importing jsonschema each time it loads a data set)."""
     path = data_dir / f"{name}.schema.json"
     if not path.exists():
         known = ", ".join(sorted(p.name.removesuffix(".schema.json") for p in data_dir.glob("*.schema.json")))
         raise DataError(f"unknown data set {name!r}: there is no {path.name} (known: {known})")
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataError(f"{path}: not valid JSON, line {error.lineno} column {error.colno}: {error.msg}") from None
+    if not check:
+        return descriptor
+    import jsonschema
+
+    problems = sorted(jsonschema.Draft202012Validator(SCHEMA_OF_SCHEMAS).iter_errors(descriptor), key=str)
+    if problems:
+        said = []
+        for problem in problems[:5]:
+            where = "/".join(str(p) for p in problem.absolute_path) or "the top level"
+            try:  # the field's name, when the problem is inside one
+                field = descriptor["fields"][problem.absolute_path[1]]["name"]
+            except (IndexError, KeyError, TypeError):
+                field = None
+            said.append(f"{where}{f' (field {field!r})' if isinstance(field, str) else ''}: {problem.message}")
+        raise DataError(f"{path}: not a schema the course can use: " + "; ".join(said))
+    names = [f["name"] for f in descriptor["fields"]]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice or descriptor.get("primaryKey", names[0]) not in names:
+        raise DataError(f"{path}: fields named twice ({', '.join(twice)}) or a primaryKey that is not a field")
+    return descriptor
 
 
 def _convert(value: str, field: dict) -> object:
@@ -250,7 +312,9 @@ def load(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
 
 
 def validate_all(data_dir: Path = DATA_DIR) -> dict[str, pd.DataFrame]:
-    """Load every data set; raise on the first that fails."""
+    """Check every schema file, then load every data set; raise on the first that fails."""
+    for name in DATASETS:
+        schema(name, data_dir, check=True)
     return {name: load(name, data_dir) for name in DATASETS}
 
 

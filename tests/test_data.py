@@ -112,6 +112,26 @@ def test_a_missing_column_is_rejected(tmp_path):
         data.load("islands", copy)
 
 
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda t: t.replace('"type": "integer"', '"type": "interger"', 1), r"'pop_1945'\): 'interger' is not"),
+        (lambda t: t.replace('"required": true', '"requried": true', 1), r"\(field 'id'\): Additional properties"),
+        (lambda t: t.replace('"minimum": 0', '"minimum": "0"', 1), r"'0' is not of type 'number'"),
+        (lambda t: t.replace('{"name": "name_ja_en"', '{"name": "id"', 1), r"fields named twice \(id\)"),
+        (lambda t: t.rstrip().rstrip("}"), r"islands.schema.json: not valid JSON, line \d+ column \d+"),
+    ],
+    ids=["type-typo", "key-typo", "minimum-as-text", "field-twice", "malformed-json"],
+)
+def test_a_broken_schema_file_is_refused_with_file_and_place(tmp_path, edit, message):
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    path = copy / "islands.schema.json"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(data.DataError, match=message):
+        data.validate_all(copy)  # what `kurils validate` runs
+
+
 def test_an_unknown_data_set_is_named():
     with pytest.raises(data.DataError, match="unknown data set 'island'"):
         data.load("island")
