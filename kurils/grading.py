@@ -300,13 +300,29 @@ def _release(
 # --- grading -------------------------------------------------------------------------------------
 
 
+def _question_config(master: Path, source: str) -> dict:
+    """The YAML under a master's ``# BEGIN QUESTION`` line, checked: a name, and points that are a number."""
+    where = f"{master}: the question block {' / '.join(source.splitlines()[1:3])!r}"
+    try:
+        config = yaml.safe_load(source.split("\n", 1)[1] if "\n" in source else "")
+    except yaml.YAMLError as error:
+        raise SystemExit(f"{where}: not valid YAML ({' '.join(str(error).split())})") from None
+    if not isinstance(config, dict) or not isinstance(config.get("name"), str):
+        raise SystemExit(f"{where}: needs a 'name: qN' line (and 'points: N')")
+    try:
+        float(config.get("points", 1))
+    except (TypeError, ValueError):
+        raise SystemExit(f"{where}: points must be a number, not {config.get('points')!r}") from None
+    return config
+
+
 def questions(master: Path) -> dict[str, dict]:
     """Each question's points, whether it is graded by hand and its rubric, from the master's cells."""
     found: dict[str, dict] = {}
     current = None
     for cell in jupytext.read(master).cells:
         if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
-            config = yaml.safe_load(cell.source.split("\n", 1)[1])
+            config = _question_config(master, cell.source)
             found[config["name"]] = {"points": float(config.get("points", 1)), "manual": bool(config.get("manual"))}
             current = found[config["name"]]
         elif cell.cell_type == "raw" and cell.source.startswith("# END QUESTION"):

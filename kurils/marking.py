@@ -94,7 +94,16 @@ def merge(out: Path) -> Path:
     problems, marks = [], []
     for sheet in sorted((out / "written").glob("*-marks.csv")):
         assignment, question = sheet.name.removesuffix("-marks.csv").rsplit("-", 1)
-        for line, row in enumerate(_sheet(sheet), start=2):
+        rows = _sheet(sheet)
+        with sheet.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        missing = [column for column in ("student", "mark") if column not in header]
+        if missing:  # a renamed column would otherwise skip every mark in the sheet
+            problems.append(
+                f"{sheet.name}, line 1: no {' or '.join(missing)} column (the header must be {','.join(HEADER)})"
+            )
+            continue
+        for line, row in enumerate(rows, start=2):
             where = f"{sheet.name}, line {line} ({row.get('student', '')})"
             text = (row.get("mark") or "").strip()
             result = by_key.get((row.get("student", ""), assignment))

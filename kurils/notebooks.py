@@ -114,7 +114,15 @@ def install_cell(repository_url: str) -> nbformat.NotebookNode:
 
 
 def config(root: Path = ROOT) -> dict:
-    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    """The book's settings, ``_config.yml``; a file that is not YAML settings stops with where and why."""
+    path = root / "_config.yml"
+    try:
+        settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise SystemExit(f"{path}: not valid YAML ({' '.join(str(error).split())})") from None
+    if not isinstance(settings, dict):
+        raise SystemExit(f"{path}: expected settings as 'key: value' lines, found {type(settings).__name__}")
+    return settings
 
 
 def site_url(repository_url: str) -> str:

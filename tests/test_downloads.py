@@ -221,3 +221,12 @@ def test_a_downloaded_chapter_shows_its_citations_as_readable_links():
         assert row["title"] in listed, key
     with pytest.raises(KeyError, match="no-such-source"):
         notebooks.readable_citations("{footcite:p}`no-such-source`", [], sources)
+
+
+def test_a_malformed_config_stops_with_the_file_and_why(tmp_path):
+    (tmp_path / "_config.yml").write_text("title: Islands\nrepository: [url\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"_config.yml: not valid YAML"):
+        notebooks.config(tmp_path)
+    (tmp_path / "_config.yml").write_text("- a list, not settings\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"_config.yml: expected settings as 'key: value' lines, found list"):
+        notebooks.config(tmp_path)

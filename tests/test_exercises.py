@@ -363,6 +363,20 @@ def test_marks_for_written_answers_are_merged_into_the_gradebook(graded, tmp_pat
     assert "2,3,names attributed" in (grades / "written" / "ch01-q6-marks.csv").read_text(encoding="utf-8")
 
 
+def test_a_renamed_mark_column_stops_the_merge_instead_of_skipping_every_mark(graded, tmp_path):
+    from kurils import marking
+
+    _, out, *_ = graded
+    grades = _copy_grades(out, tmp_path)
+    _mark(grades, {"writer": ("2", "")})
+    sheet = grades / "written" / "ch01-q6-marks.csv"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("mark,", "Mark,", 1), encoding="utf-8")
+    before = (grades / "gradebook.csv").read_bytes()
+    with pytest.raises(SystemExit, match=r"ch01-q6-marks.csv, line 1: no mark column"):
+        marking.merge(grades)
+    assert (grades / "gradebook.csv").read_bytes() == before
+
+
 def test_a_bad_mark_stops_the_merge_and_changes_nothing(graded, tmp_path):
     from kurils import marking
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -136,3 +137,21 @@ def test_a_file_that_is_not_a_notebook_says_what_it_is(tmp_path):
     assert pdf.status == "not a notebook: the file is a PDF (ask for the .ipynb file itself, not a printout)"
     assert word.status.startswith("not a notebook: the file is a zip archive, or a Word")
     assert pdf.total == 0 and pdf.reasons["q1"] == [pdf.status]
+
+
+@pytest.mark.parametrize(
+    "block, message",
+    [
+        ("name: q1\npoints: [2", "not valid YAML"),
+        ("points: 2", "needs a 'name: qN' line"),
+        ("name: q1\npoints: two", "points must be a number, not 'two'"),
+    ],
+    ids=["yaml", "no-name", "points"],
+)
+def test_a_broken_question_block_in_a_master_says_where_and_what(tmp_path, block, message):
+    master = tmp_path / "ch01.md"
+    text = (MASTERS / "ch01" / "ch01.md").read_text(encoding="utf-8")
+    master.write_text(text.replace("# BEGIN QUESTION\nname: q1\npoints: 2", "# BEGIN QUESTION\n" + block, 1), "utf-8")
+    assert master.read_text(encoding="utf-8") != text
+    with pytest.raises(SystemExit, match=rf"ch01.md: the question block .*{re.escape(message)}"):
+        grading.questions(master)
