@@ -181,12 +181,49 @@ def chapter_notebook(source: Path, repository_url: str) -> nbformat.NotebookNode
     for cell in notebook.cells:
         if cell.cell_type == "markdown":  # the site's student notebooks are in exercises/ in the course folder
             text = cell.source.replace(f"../{SITE_EXERCISES}/", "../exercises/")
-            cell.source = readable_citations(text, cited, sources)
+            cell.source = plain_markdown(readable_citations(text, cited, sources), site_url(repository_url))
     notebook.cells.insert(0, install_cell(repository_url))
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # stable, so that a rebuilt notebook is the same file
     nbformat.validate(notebook)
     return notebook
+
+
+TERM = re.compile(r"\{term\}`([^`<]+?)(?:\s*<[^`>]+>)?`")
+REF = re.compile(r"\{(ref|doc)\}`(?:([^`<]+?)\s*<([^`>]+)>|([^`<]+))`")
+FENCE = re.compile(r"^(`{3,})\{(note|epigraph|admonition|important|tip|warning)\}([^\n]*)\n(.*?)^\1\s*$", re.M | re.S)
+TABS = re.compile(r"^:{4}\{tab-set\}\s*$|^:{4}\s*$|^:{3}\s*$", re.M)
+TAB_ITEM = re.compile(r"^:{3}\{tab-item\}\s*(.+)$", re.M)
+
+
+def plain_markdown(text: str, site: str) -> str:
+    """MyST that only Sphinx (or jupyterlab-myst) understands, as plain Markdown every notebook shows.
+
+    Glossary terms become their words; references to the documents reader and other pages link to the
+    course site (``site``); notes and epigraphs become quotations; tabs become headed paragraphs.
+    """
+
+    def ref(match: re.Match) -> str:
+        kind, text, target, bare = match.groups()
+        target = target or bare
+        text = text or bare.rsplit("/", 1)[-1]
+        if kind == "doc":
+            return f"[{text}](<{site}{target.removeprefix('../').removesuffix('.md')}.html>)"
+        if target.startswith("doc-"):
+            return f"[{text}](<{site}documents.html#{target}>)"
+        return text
+
+    def fence(match: re.Match) -> str:
+        kind, title, body = match.group(2), match.group(3).strip(), match.group(4).strip()
+        head = {"note": "**Note.** ", "epigraph": ""}.get(kind, f"**{title or kind.capitalize()}.** ")
+        head = "" if body.startswith("**") and kind == "note" else head  # the note names itself
+        return "\n".join("> " + line if line else ">" for line in (head + body).splitlines()) + "\n"
+
+    text = TERM.sub(lambda m: m.group(1).strip(), text)
+    text = REF.sub(ref, text)
+    text = FENCE.sub(fence, text)
+    text = TAB_ITEM.sub(lambda m: f"**{m.group(1).strip()}**\n", text)
+    return TABS.sub("", text)
 
 
 FOOTCITE = re.compile(r"\{footcite:p\}`([^`]+)`")

@@ -230,3 +230,17 @@ def test_a_malformed_config_stops_with_the_file_and_why(tmp_path):
     (tmp_path / "_config.yml").write_text("- a list, not settings\n", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"_config.yml: expected settings as 'key: value' lines, found list"):
         notebooks.config(tmp_path)
+
+
+def test_a_downloaded_chapter_is_plain_markdown_that_any_notebook_shows():
+    """Colab and a bare hub do not know MyST: terms, references, notes, epigraphs and tabs are made plain."""
+    source = ROOT / "chapters" / "06-abe-opening-2013.md"
+    text = source.read_text(encoding="utf-8")
+    assert "{term}" in text and "{tab-item}" in text and "```{note}" in text and "{ref}`" in text
+    notebook = notebooks.chapter_notebook(source, "https://github.com/kurils-course/kurils")
+    shown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert not re.findall(r"\{[a-z-]+\}`|^:::|^```\{", shown, re.M), "MyST left in the notebook"
+    assert "**Japan's position**" in shown and "**Russia's position**" in shown
+    assert "> **About the names.**" in shown
+    site = notebooks.site_url("https://github.com/kurils-course/kurils")
+    assert f"(<{site}documents.html#doc-joint-statement-2013>)" in shown
