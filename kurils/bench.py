@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import gzip
-import http.server
 import json
 import os
 import re
@@ -24,9 +23,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -244,23 +242,6 @@ def measure_builds(book: Book, logs: Path) -> dict:
 # ----------------------------------------------------------------------------- browser
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
-def serve(directory: Path):
-    """Serve a folder on 127.0.0.1 at a free port."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
 def own_data(html: Path) -> int:
     """Bytes of widget state a page brings: embedded, or in the script the build moved it to (kurils/light.py)."""
     text = html.read_text(encoding="utf-8")
@@ -383,7 +364,8 @@ def compare(course: Book, baseline: Book, pages: list[str], out: Path, browser=N
     # A caller that already runs Playwright (pytest's session browser) passes its browser: Playwright's
     # sync API cannot be started twice in one process.
     opened = nullcontext(browser) if browser is not None else chromium()
-    with opened as browser, serve(course.html) as course_url, serve(baseline.html) as baseline_url:
+    plain = functools.partial(site.local, compressed=False)  # plain files, as the bench has always served them
+    with opened as browser, plain(course.html) as course_url, plain(baseline.html) as baseline_url:
         for name, html in htmls.items():
             mine, theirs = first_visit(browser, f"{course_url}/{html}"), first_visit(browser, f"{baseline_url}/{html}")
             if mine["outside"]:

@@ -34,16 +34,18 @@ from kurils import answers
 MARK_LINE = answers.MARK
 
 
+def _spec(text: str) -> dict:
+    """One otter test file's ``test`` dict (the teacher's own file, from the autograder zip)."""
+    namespace: dict = {}
+    exec(text, namespace)
+    return namespace["test"]
+
+
 def test_specs(zip_path: str) -> list[dict]:
     """The autograder zip's otter test files (read by the grader, not the student)."""
-    specs = []
     with zipfile.ZipFile(zip_path) as archive:
-        for name in sorted(archive.namelist()):
-            if name.startswith("tests/") and name.endswith(".py"):
-                namespace: dict = {}
-                exec(archive.read(name).decode("utf-8"), namespace)  # the teacher's own test file
-                specs.append(namespace["test"])
-    return specs
+        names = sorted(n for n in archive.namelist() if n.startswith("tests/") and n.endswith(".py"))
+        return [_spec(archive.read(name).decode("utf-8")) for name in names]
 
 
 #: Errors whose Python text means nothing to a teacher or student, said as what happened.
@@ -202,11 +204,7 @@ def autograde(root: str = "/autograder") -> dict:
     base = Path(root)
     checked: list = []
     (notebook,) = sorted((base / "submission").glob("*.ipynb"))[:1] or [None]
-    specs = []
-    for test in sorted((base / "source" / "tests").glob("*.py")):
-        namespace: dict = {}
-        exec(test.read_text(encoding="utf-8"), namespace)  # the teacher's own test file
-        specs.append(namespace["test"])
+    specs = [_spec(test.read_text(encoding="utf-8")) for test in sorted((base / "source" / "tests").glob("*.py"))]
     if notebook is None:
         report = {"grader_error": "no notebook (.ipynb) was submitted", "errors": []}
     else:

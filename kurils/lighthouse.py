@@ -9,14 +9,10 @@ which order more than on how busy the machine is. Nothing is fetched from outsid
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import subprocess
 import tempfile
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -59,21 +55,9 @@ class Result:
         return out
 
 
-class _Quiet(site.SiteHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextmanager
 def serve(directory: Path):
     """Serve a built site gzip-compressed on 127.0.0.1 at a free port (kurils.site.SiteHandler)."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    return site.local(directory, compressed=True)
 
 
 def run(url: str, report: Path | None = None, timeout: int = 180) -> Result:

@@ -19,6 +19,9 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -236,6 +239,21 @@ def serve(port: int = 8000) -> None:
         httpd.serve_forever()
     except KeyboardInterrupt:
         pass
+
+
+@contextmanager
+def local(directory: Path, compressed: bool = True) -> Iterator[str]:
+    """Serve ``directory`` quietly on 127.0.0.1 at a free port, for a browser in the bench or the tests;
+    gzip-compressed as a static host serves it (:class:`SiteHandler`), or as plain files."""
+    base = SiteHandler if compressed else http.server.SimpleHTTPRequestHandler
+    quiet = type("Quiet", (base,), {"log_message": lambda self, *args: None})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(quiet, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 #: Types a static host such as GitHub Pages sends gzip-compressed (text; images and archives are not).

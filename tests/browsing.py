@@ -88,3 +88,19 @@ def run_all_in_lab(browser, base: str, path: str):
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
     return page, outside
+
+
+def choose_wrong_then_right(box, question: dict, press: str = "click") -> None:
+    """Answer a multiple-choice self-check wrongly, then rightly, by ``press`` ("click" or "tap"), and
+    check that choosing alone does not check and that each Check shows the answer's own feedback."""
+    wrong = next(a for a in question["answers"] if not a["correct"])
+    right = next(a for a in question["answers"] if a["correct"])
+    getattr(box.locator("label", has_text=wrong["answer"]).first, press)()
+    assert box.locator(".ks-feedback").inner_text() == "", "choosing does not check"
+    getattr(box.get_by_role("button", name="Check"), press)()
+    assert box.locator(".ks-feedback").inner_text().startswith("✘ Not yet")
+    assert wrong["feedback"] in box.inner_text()
+    getattr(box.locator("label", has_text=right["answer"]).first, press)()
+    getattr(box.get_by_role("button", name="Check"), press)()
+    assert box.locator(".ks-feedback").inner_text().startswith("✔ Correct")
+    assert right["feedback"] in box.inner_text()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browsing import SCREENSHOTS
+from browsing import SCREENSHOTS, choose_wrong_then_right
 
 from kurils import data, selfcheck
 
@@ -199,17 +199,7 @@ def test_a_multiple_choice_self_check_by_tap(server, phone, scheme):
     question, number = _choice("multiple_choice")
     page, errors = _open(phone, f"{server}/{_page_of(number)}", scheme)
     box = page.locator(".kurils-selfcheck.ks-multiple_choice", has_text=question["question"]).first
-    wrong = next(a for a in question["answers"] if not a["correct"])
-    right = next(a for a in question["answers"] if a["correct"])
-    box.locator("label", has_text=wrong["answer"]).first.tap()
-    assert box.locator(".ks-feedback").inner_text() == "", "choosing does not check"
-    box.get_by_role("button", name="Check").tap()
-    assert box.locator(".ks-feedback").inner_text().startswith("✘ Not yet")
-    assert wrong["feedback"] in box.inner_text()
-    box.locator("label", has_text=right["answer"]).first.tap()
-    box.get_by_role("button", name="Check").tap()
-    assert box.locator(".ks-feedback").inner_text().startswith("✔ Correct")
-    assert right["feedback"] in box.inner_text()
+    choose_wrong_then_right(box, question, press="tap")
     option = box.locator("li.ks-option").first
     assert option.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
     background = box.evaluate("e => getComputedStyle(e).backgroundColor")

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from browsing import SCREENSHOTS, open_page
+from browsing import SCREENSHOTS, choose_wrong_then_right, open_page
 
 from kurils import chapters, data, grading, selfcheck
 
@@ -113,18 +113,9 @@ def test_the_island_map_responds_to_clicks_and_buttons_with_no_kernel(server, br
 
 def test_a_self_check_question_gives_feedback_in_the_page(server, browser):
     question = next(q for q in selfcheck.questions("ch01") if q["type"] == "multiple_choice")
-    right = next(a for a in question["answers"] if a["correct"])
-    wrong = next(a for a in question["answers"] if not a["correct"])
     page, outside, errors = open_page(browser, f"{server}/chapters/01-islands.html")
     box = page.locator(".kurils-selfcheck.ks-multiple_choice", has_text=question["question"]).first
-    box.locator("label", has_text=wrong["answer"]).first.click()
-    box.get_by_role("button", name="Check").click()
-    assert box.locator(".ks-feedback").inner_text().startswith("✘ Not yet")
-    assert wrong["feedback"] in box.inner_text()
-    box.locator("label", has_text=right["answer"]).first.click()
-    box.get_by_role("button", name="Check").click()
-    assert box.locator(".ks-feedback").inner_text().startswith("✔ Correct")
-    assert right["feedback"] in box.inner_text()
+    choose_wrong_then_right(box, question, press="click")
     page.close()
     assert outside == [] and errors == []
 
