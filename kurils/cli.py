@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> None:
     bibparser.add_argument("--out", type=Path, default=bib.BIBFILE)
     commands.add_parser("documents", help="regenerate documents.md (the documents reader) from data/documents.csv")
     commands.add_parser("vendor", help="copy the scripts and styles the site serves into _vendor/")
+    translations = commands.add_parser(
+        "translations", help="update the Japanese and Russian catalogues from the English, or report on them"
+    )
+    translations.add_argument(
+        "words", nargs="*", help="update | status | check [LANG] | todo LANG PAGE | fill LANG PAGE FILE"
+    )
     commands.add_parser("execute", help="run the notebook pages into the build's execution cache, one per core")
     commands.add_parser("geography", help="rebuild data/geography/region.geojson from Natural Earth")
     release = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
@@ -111,6 +117,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"wrote {bib.write(args.out, args.data)}")
     elif args.command == "documents":
         print(f"wrote {documents.write()}")
+    elif args.command == "translations":
+        from kurils import i18n
+
+        i18n.main(args.words)
     elif args.command == "execute":
         settings = notebooks.config(site.ROOT).get("execute", {})
         site.execute(site.notebook_pages(), timeout=int(settings.get("timeout", 180)))

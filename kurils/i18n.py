@@ -1,0 +1,312 @@
+"""The course in Japanese and Russian from one English source: gettext catalogues (issue 19).
+
+- ``locales/LANG/LC_MESSAGES/PAGE.po`` hold the translations, one catalogue per page of the book.
+  ``kurils translations`` refreshes them from the English pages (Sphinx's gettext builder, then
+  sphinx-intl): a new paragraph arrives untranslated, an edited one is marked fuzzy, so a translation
+  cannot drift silently from the English.
+- Translators keep every role and link of a message: the same citations (``{footcite:p}`keys```),
+  the same page and section references, the same inline code and link addresses. A glossary term's
+  target (``{term}`shown text <Target>```) stays the English term; the build maps it to that
+  language's glossary entry (:func:`write_build_catalogues`), because Sphinx registers a translated
+  glossary term under its translation. :func:`check` names every message that breaks a rule.
+- ``kurils site`` builds the English site at ``/`` and each language at ``/LANG/`` from the same
+  sources, with the one execution cache, so each notebook runs once for all three.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+LOCALES = ROOT / "locales"
+#: The English pages as gettext templates (.pot), written by :func:`extract`.
+POT = BUILD / "gettext"
+
+#: The languages of the site, English first; each name in its own language (the switcher's labels).
+LANGUAGES = {"en": "English", "ja": "日本語", "ru": "Русский"}
+TRANSLATIONS = [code for code in LANGUAGES if code != "en"]
+
+ROLE = re.compile(r"\{([a-z][a-z:-]*)\}`([^`]*)`")
+CODE = re.compile(r"(?<![}`])`([^`]+)`")
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+
+
+def _target(content: str) -> str:
+    """The target of a role's content: ``text <target>`` or the whole content."""
+    match = re.search(r"<([^<>]+)>\s*$", content)
+    return (match.group(1) if match else content).strip()
+
+
+def _config() -> dict:
+    from kurils import notebooks
+
+    return notebooks.config()
+
+
+def _derived_config(path: Path, **sphinx: object) -> Path:
+    """Write the book's _config.yml with Sphinx settings added (for the gettext and language builds)."""
+    config = copy.deepcopy(_config())
+    config.setdefault("sphinx", {}).setdefault("config", {}).update(sphinx)
+    config["execute"] = {**config.get("execute", {}), "cache": str(BUILD / ".jupyter_cache")}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _jupyter_book(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), *args], cwd=ROOT)
+
+
+def extract() -> Path:
+    """Write the English pages' messages as .pot files to _build/gettext (no notebook is run)."""
+    work = BUILD / "i18n" / "gettext"
+    config = _derived_config(work / "_config.yml", gettext_compact=False, gettext_uuid=False, gettext_location=False)
+    text = yaml.safe_load(config.read_text(encoding="utf-8"))
+    text["execute"]["execute_notebooks"] = "off"
+    config.write_text(yaml.safe_dump(text, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = _jupyter_book(
+        "--config", str(config), "--path-output", str(work), "--builder", "custom", "--custom-builder", "gettext", "-q"
+    )
+    if result.returncode != 0:
+        raise SystemExit("the English pages' messages could not be extracted (see the errors above)")
+    shutil.rmtree(POT, ignore_errors=True)
+    shutil.copytree(work / "_build" / "gettext", POT)
+    (POT / "sphinx.pot").unlink(missing_ok=True)  # the theme's own strings come with the theme
+    return POT
+
+
+def update(languages: list[str] | None = None) -> dict:
+    """Refresh every language's catalogues from the English pages (new text untranslated, changed text fuzzy)."""
+    from sphinx_intl import basic
+
+    pot = extract()
+    return basic.update(str(LOCALES), str(pot), tuple(languages or TRANSLATIONS), line_width=0)
+
+
+def catalogue_files(language: str) -> dict[str, Path]:
+    """Page name (``chapters/01-islands``) -> its catalogue in ``language``."""
+    folder = LOCALES / language / "LC_MESSAGES"
+    return {str(path.relative_to(folder).with_suffix("")): path for path in sorted(folder.rglob("*.po"))}
+
+
+def read(path: Path):
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        return read_po(handle, abort_invalid=True)
+
+
+def write(catalogue, path: Path) -> None:
+    from babel.messages.pofile import write_po
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalogue, width=0, include_previous=True)
+
+
+def messages(catalogue) -> list:
+    return [message for message in catalogue if message.id]
+
+
+@dataclass
+class Progress:
+    page: str
+    total: int
+    translated: int
+    fuzzy: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def progress(language: str) -> list[Progress]:
+    """How much of each page is translated (fuzzy messages do not count as translated)."""
+    rows = []
+    for page, path in catalogue_files(language).items():
+        entries = messages(read(path))
+        fuzzy = sum(1 for message in entries if message.fuzzy)
+        done = sum(1 for message in entries if message.string and not message.fuzzy)
+        rows.append(Progress(page, len(entries), done, fuzzy))
+    return rows
+
+
+def problems(english: str, translation: str) -> list[str]:
+    """What a translation changed that it must keep: citations, references, term targets, code, links."""
+    found = []
+
+    def roles(text: str) -> Counter:
+        return Counter(
+            (name, content if name.startswith("footcite") else _target(content)) for name, content in ROLE.findall(text)
+        )
+
+    before, after = roles(english), roles(translation)
+    if before != after:
+        lost = before - after
+        added = after - before
+        found.append(
+            "roles differ: "
+            + ", ".join(
+                [f"missing {{{n}}}`{c}`" for n, c in lost.elements()]
+                + [f"unexpected {{{n}}}`{c}`" for n, c in added.elements()]
+            )
+        )
+    stripped = ROLE.sub("", english), ROLE.sub("", translation)
+    if Counter(CODE.findall(stripped[0])) != Counter(CODE.findall(stripped[1])):
+        found.append("inline code differs (keep every `code` span as it is)")
+    if Counter(LINK.findall(english)) != Counter(LINK.findall(translation)):
+        found.append("link addresses differ (keep every ](address) as it is)")
+    if Counter(FOOTNOTE.findall(english)) != Counter(FOOTNOTE.findall(translation)):
+        found.append("footnote markers differ")
+    if english.count("**") != translation.count("**"):
+        found.append("bold markers (**) differ in number")
+    if english.strip().endswith(":") != translation.strip().endswith((":", "：")) and english.strip().endswith(":"):
+        found.append("the English ends with ':' (a list or quotation follows); keep it")
+    return found
+
+
+def check(language: str) -> list[str]:
+    """Every translated message that breaks a rule, as 'page: message start: problem'."""
+    report = []
+    for page, path in catalogue_files(language).items():
+        for message in messages(read(path)):
+            if message.string:
+                for problem in problems(message.id, message.string):
+                    report.append(f"{page}: {message.id[:60]!r}: {problem}")
+    return report
+
+
+def glossary_terms(language: str) -> dict[str, str]:
+    """English glossary term (lower case) -> the term in ``language``'s glossary catalogue."""
+    from kurils import notebooks  # noqa: F401  (keeps import order simple for the CLI)
+
+    path = catalogue_files(language).get("glossary")
+    if path is None:
+        return {}
+    terms = {}
+    source = (ROOT / "glossary.md").read_text(encoding="utf-8")
+    block = re.search(r"```\{glossary\}\n(.*?)\n```", source, re.S)
+    english = {
+        line.strip() for line in (block.group(1).splitlines() if block else []) if line and not line[0].isspace()
+    }
+    for message in messages(read(path)):
+        if message.id in english and message.string and not message.fuzzy:
+            terms[message.id.lower()] = message.string
+    return terms
+
+
+def write_build_catalogues(language: str) -> Path:
+    """The catalogues Sphinx reads, under _build/locales: term targets mapped to this language's glossary."""
+    terms = glossary_terms(language)
+    out = BUILD / "locales"
+    folder = out / language / "LC_MESSAGES"
+    shutil.rmtree(folder, ignore_errors=True)
+
+    def retarget(match: re.Match) -> str:
+        name, content = match.groups()
+        if name != "term":
+            return match.group(0)
+        target = _target(content)
+        translated = terms.get(target.lower())
+        if translated is None:
+            return match.group(0)
+        shown = content[: content.rfind("<")].strip() if "<" in content else content
+        return f"{{term}}`{shown} <{translated}>`"
+
+    for page, path in catalogue_files(language).items():
+        catalogue = read(path)
+        for message in messages(catalogue):
+            if message.string:
+                message.string = ROLE.sub(retarget, message.string)
+        write(catalogue, folder / f"{page}.po")
+    return out
+
+
+def build(language: str, strict: bool = True) -> Path:
+    """Build the site in ``language`` into _build/i18n/LANG/_build/html (the English build's execution cache)."""
+    out = write_build_catalogues(language)
+    work = BUILD / "i18n" / language
+    config = _derived_config(
+        work / "_config.yml", language=language, locale_dirs=[str(out)], gettext_compact=False, gettext_uuid=False
+    )
+    result = _jupyter_book(
+        "--config", str(config), "--path-output", str(work), *(["-nW", "--keep-going"] if strict else [])
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"the {LANGUAGES[language]} site did not build cleanly (exit {result.returncode}); see above.")
+    return work / "_build" / "html"
+
+
+def todo(language: str, page: str) -> dict[str, str]:
+    """The messages of ``page`` still to translate (empty or fuzzy), numbered by their place in the catalogue."""
+    entries = messages(read(_catalogue(language, page)))
+    return {str(number): message.id for number, message in enumerate(entries) if not message.string or message.fuzzy}
+
+
+def fill(language: str, page: str, translations: dict[str, str]) -> list[str]:
+    """Put translations (number or English text -> translation) into ``page``'s catalogue; return the problems found.
+
+    Every translation is kept, even one with a problem, so that no work is lost; :func:`check` lists what is left.
+    """
+    path = _catalogue(language, page)
+    catalogue = read(path)
+    entries = messages(catalogue)
+    by_text = {message.id: message for message in entries}
+    found = []
+    for key, text in translations.items():
+        message = entries[int(key)] if key.isdigit() and int(key) < len(entries) else by_text.get(key)
+        if message is None:
+            found.append(f"{key[:60]!r}: no such message in {page}")
+            continue
+        message.string = text
+        message.flags.discard("fuzzy")
+        message.previous_id = []
+        found += [f"{key}: {problem}" for problem in problems(message.id, text)]
+    write(catalogue, path)
+    return found
+
+
+def _catalogue(language: str, page: str) -> Path:
+    files = catalogue_files(language)
+    if page not in files:
+        raise SystemExit(f"no {language!r} catalogue for page {page!r}; pages: {', '.join(files)}")
+    return files[page]
+
+
+def main(argv: list[str]) -> None:
+    """`kurils translations [update | status | check LANG | todo LANG PAGE | fill LANG PAGE FILE.json]`."""
+    import json
+
+    command, *rest = argv or ["status"]
+    if command == "update":
+        print(update())
+    if command in ("update", "status"):
+        for language in TRANSLATIONS:
+            rows = progress(language)
+            total = sum(row.total for row in rows)
+            done = sum(row.translated for row in rows)
+            print(f"{LANGUAGES[language]} ({language}): {done}/{total} messages, {100 * done / max(total, 1):.0f}%")
+            for row in rows:
+                print(f"  {row.page:<48} {row.percent:5.1f}%  ({row.translated}/{row.total}, {row.fuzzy} fuzzy)")
+    elif command == "check":
+        found = [line for language in (rest or TRANSLATIONS) for line in check(language)]
+        print("\n".join(found) or "no problems found")
+        raise SystemExit(1 if found else 0)
+    elif command == "todo":
+        print(json.dumps(todo(rest[0], rest[1]), ensure_ascii=False, indent=1))
+    elif command == "fill":
+        found = fill(rest[0], rest[1], json.loads(Path(rest[2]).read_text(encoding="utf-8")))
+        print("\n".join(found) or "filled; no problems found")
+    else:
+        raise SystemExit(f"unknown translations command {command!r}")
