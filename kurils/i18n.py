@@ -35,6 +35,44 @@ POT = BUILD / "gettext"
 #: The languages of the site, English first; each name in its own language (the switcher's labels).
 LANGUAGES = {"en": "English", "ja": "日本語", "ru": "Русский"}
 TRANSLATIONS = [code for code in LANGUAGES if code != "en"]
+#: The switcher's labels on a phone, where the header has room for about three short words.
+SHORT = {"en": "EN", "ja": "日本語", "ru": "RU"}
+
+#: The site's own words that are not in a page or the theme's catalogues (set by kurils.sphinx_ext).
+UI = {
+    "en": {
+        "languages": "Languages",
+        "search": "Search this course…",
+        "show_code": "Show the code",
+        "hide_code": "Hide the code",
+        "starts": "The course starts at",
+        "not_found": "Page not found",
+        "not_found_body": "There is no page at this address: it may have moved, or the link has a typing mistake. "
+        'Start again from <a href="intro.html">the course\'s first page</a>, '
+        'or <a href="search.html">search the course</a>.',
+    },
+    "ja": {
+        "languages": "言語",
+        "search": "このコースを検索…",
+        "show_code": "コードを表示",
+        "hide_code": "コードを隠す",
+        "starts": "コースの最初のページ：",
+        "not_found": "ページが見つかりません",
+        "not_found_body": "このアドレスにページはありません。移動したか、リンクのつづりが違っている可能性があります。"
+        '<a href="intro.html">コースの最初のページ</a>に戻るか、<a href="search.html">コース内を検索</a>してください。',
+    },
+    "ru": {
+        "languages": "Языки",
+        "search": "Поиск по курсу…",
+        "show_code": "Показать код",
+        "hide_code": "Скрыть код",
+        "starts": "Курс начинается здесь:",
+        "not_found": "Страница не найдена",
+        "not_found_body": "По этому адресу страницы нет: возможно, она перенесена или в ссылке опечатка. "
+        'Начните с <a href="intro.html">первой страницы курса</a> '
+        'или <a href="search.html">воспользуйтесь поиском</a>.',
+    },
+}
 
 ROLE = re.compile(r"\{([a-z][a-z:-]*)\}`([^`]*)`")
 CODE = re.compile(r"(?<![}`])`([^`]+)`")
@@ -189,17 +227,15 @@ def check(language: str) -> list[str]:
 
 def glossary_terms(language: str) -> dict[str, str]:
     """English glossary term (lower case) -> the term in ``language``'s glossary catalogue."""
-    from kurils import notebooks  # noqa: F401  (keeps import order simple for the CLI)
-
     path = catalogue_files(language).get("glossary")
     if path is None:
         return {}
     terms = {}
     source = (ROOT / "glossary.md").read_text(encoding="utf-8")
-    block = re.search(r"```\{glossary\}\n(.*?)\n```", source, re.S)
-    english = {
-        line.strip() for line in (block.group(1).splitlines() if block else []) if line and not line[0].isspace()
-    }
+    block = re.search(r"^(:::|```)\{glossary\}\n(.*?)\n\1\s*$", source, re.S | re.M)
+    if block is None:
+        raise SystemExit("glossary.md has no {glossary} block: the translated term links cannot be mapped")
+    english = {line.strip() for line in block.group(2).splitlines() if line.strip() and not line[0].isspace()}
     for message in messages(read(path)):
         if message.id in english and message.string and not message.fuzzy:
             terms[message.id.lower()] = message.string
@@ -211,7 +247,6 @@ def write_build_catalogues(language: str) -> Path:
     terms = glossary_terms(language)
     out = BUILD / "locales"
     folder = out / language / "LC_MESSAGES"
-    shutil.rmtree(folder, ignore_errors=True)
 
     def retarget(match: re.Match) -> str:
         name, content = match.groups()
@@ -229,11 +264,27 @@ def write_build_catalogues(language: str) -> Path:
         for message in messages(catalogue):
             if message.string:
                 message.string = ROLE.sub(retarget, message.string)
-        write(catalogue, folder / f"{page}.po")
+        _write_if_changed(catalogue, folder / f"{page}.po")
+    pages = {folder / f"{page}.po" for page in catalogue_files(language)}
+    for stale in set(folder.rglob("*.po")) - pages:
+        stale.unlink()
     return out
 
 
-def build(language: str, strict: bool = True) -> Path:
+def _write_if_changed(catalogue, path: Path) -> None:
+    """Write a catalogue only when it changed: Sphinx re-reads the pages whose catalogue is newer."""
+    import io
+
+    from babel.messages.pofile import write_po
+
+    buffer = io.BytesIO()
+    write_po(buffer, catalogue, width=0, include_previous=True)
+    if not path.exists() or path.read_bytes() != buffer.getvalue():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(buffer.getvalue())
+
+
+def build(language: str, strict: bool = True, all_pages: bool = False) -> Path:
     """Build the site in ``language`` into _build/i18n/LANG/_build/html (the English build's execution cache)."""
     out = write_build_catalogues(language)
     work = BUILD / "i18n" / language
@@ -241,7 +292,12 @@ def build(language: str, strict: bool = True) -> Path:
         work / "_config.yml", language=language, locale_dirs=[str(out)], gettext_compact=False, gettext_uuid=False
     )
     result = _jupyter_book(
-        "--config", str(config), "--path-output", str(work), *(["-nW", "--keep-going"] if strict else [])
+        "--config",
+        str(config),
+        "--path-output",
+        str(work),
+        *(["-nW", "--keep-going"] if strict else []),
+        *(["--all"] if all_pages else []),
     )
     if result.returncode != 0:
         raise SystemExit(f"the {LANGUAGES[language]} site did not build cleanly (exit {result.returncode}); see above.")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from kurils import bib, buildlock, grading, light, notebooks
+from kurils import bib, buildlock, grading, i18n, light, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
@@ -143,6 +143,11 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     shutil.copytree(EXTRA, out, dirs_exist_ok=True)
     if builder == "html":
         light.lighten(out)  # inline icons, no render-blocking scripts, versioned static files (issue 14)
+        for language in i18n.TRANSLATIONS:  # the same pages in Japanese and Russian, at /ja/ and /ru/
+            edition = i18n.build(language, strict, all_pages=book.all_pages)
+            light.lighten(edition)
+            shutil.rmtree(out / language, ignore_errors=True)
+            shutil.copytree(edition, out / language)
     stamp.write_text(sources)
     return out
 
@@ -226,6 +231,7 @@ def _jupyter_book(all_pages: bool, builder: str, strict: bool) -> subprocess.Com
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode == 0:
         stamp.write_text(fingerprint)
+    result.all_pages = all_pages  # the language editions are rebuilt whole when the English is
     return result
 
 

@@ -39,26 +39,45 @@ import pybtex.plugin
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from kurils import notebooks
+from kurils import i18n, notebooks
 
 
 def _derive_addresses(app, config) -> None:
     repository = notebooks.repository()
     config.html_theme_options["repository_url"] = repository
-    url = notebooks.site_url(repository)
+    language = config.language or "en"
+    words = i18n.UI[language]
+    url = notebooks.site_url(repository) + ("" if language == "en" else f"{language}/")
     prefix = urlparse(url).path
     if not config.ogp_site_url:
         config.ogp_site_url = url
     config.notfound_context = {
-        "title": "Page not found",
-        "body": (
-            "<h1>Page not found</h1>\n"
-            "<p>There is no page at this address: it may have moved, or the link has a typing mistake.</p>\n"
-            '<p>Start again from <a href="intro.html">the course\'s first page</a>, '
-            'or <a href="search.html">search the course</a>.</p>'
-        ),
+        "title": words["not_found"],
+        "body": f"<h1>{words['not_found']}</h1>\n<p>{words['not_found_body']}</p>\n",
     }
     config.kurils_site_prefix = prefix
+    config.kurils_site_root = notebooks.site_url(repository)
+    # The theme's own words come from its catalogues; these few are the book's settings.
+    config.html_theme_options["search_bar_text"] = words["search"]
+    config.nb_code_prompt_show, config.nb_code_prompt_hide = words["show_code"], words["hide_code"]
+    config.html_theme_options["article_header_end"] = ["language-switcher.html", "article-header-buttons.html"]
+
+
+def _language_links(app, pagename, templatename, context, doctree) -> None:
+    """The same page in every language: the switcher's links and the <head>'s hreflang alternates."""
+    language = app.config.language or "en"
+    root = "../" * pagename.count("/") + ("" if language == "en" else "../")
+    site = app.config.kurils_site_root
+    links, alternates = [], []
+    for code, name in i18n.LANGUAGES.items():
+        path = ("" if code == "en" else f"{code}/") + f"{pagename}.html"
+        links.append(
+            {"code": code, "name": name, "short": i18n.SHORT[code], "url": root + path, "current": code == language}
+        )
+        alternates.append(f'<link rel="alternate" hreflang="{code}" href="{html.escape(site + path)}">')
+    context["kurils_languages"] = links
+    context["kurils_languages_label"] = i18n.UI[language]["languages"]
+    context["metatags"] = context.get("metatags", "") + "\n".join(alternates) + "\n"
 
 
 # First in the 404 page's <head>, before any link or script, so relative URLs resolve from the site's
@@ -140,7 +159,7 @@ def _notebook_and_launch_links(app, pagename, templatename, context, doctree) ->
 
 
 REDIRECT_PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{language}">
 <head>
 <meta charset="utf-8">
 <title>{title}</title>
@@ -148,7 +167,7 @@ REDIRECT_PAGE = """<!DOCTYPE html>
 <link rel="canonical" href="{target}">
 <meta http-equiv="refresh" content="0; url={target}">
 </head>
-<body><p>The course starts at <a href="{target}">{target}</a>.</p></body>
+<body><p>{starts} <a href="{target}">{target}</a></p></body>
 </html>
 """
 
@@ -159,7 +178,9 @@ def _write_index(app, exception) -> None:
         return
     target = f"{app.config.root_doc}.html"
     title = html.escape(app.config.html_title or app.config.project)
-    (Path(app.outdir) / "index.html").write_text(REDIRECT_PAGE.format(title=title, target=target), encoding="utf-8")
+    language = app.config.language or "en"
+    page = REDIRECT_PAGE.format(title=title, target=target, language=language, starts=i18n.UI[language]["starts"])
+    (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
 
 
 class GroupCitationMarkers(SphinxPostTransform):
@@ -228,6 +249,8 @@ def setup(app):
     app.add_js_file(None, body=RESOLVE_AUTO, priority=100)
     app.connect("build-finished", _write_index, priority=400)
     app.add_config_value("kurils_site_prefix", "/", "html")
+    app.add_config_value("kurils_site_root", "/", "html")
+    app.connect("html-page-context", _language_links, priority=100)  # before the theme drops empty templates
     app.connect("config-inited", _derive_addresses)
     app.connect("html-page-context", _keep_relative_links, priority=399)
     app.connect("html-page-context", _relative_404, priority=401)
