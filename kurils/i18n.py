@@ -16,6 +16,9 @@
 from __future__ import annotations
 
 import copy
+import datetime
+import functools
+import os
 import re
 import shutil
 import subprocess
@@ -23,8 +26,6 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -74,6 +75,51 @@ UI = {
     },
 }
 
+
+#: The kernel catalogues: in the repository, or where the course's wheel installs them (share/kurils/locales).
+def _kernel_locales() -> Path:
+    from kurils.data import installed_folder
+
+    return installed_folder("locales", "locales")
+
+
+#: Every language's version of an output, one shown: the page's language, else English (kurils.i18n.editions).
+EDITION_CSS = (
+    ".kurils-edition{display:none}.kurils-edition[lang=en]{display:block}"
+    "html[lang|=ja] .kurils-edition[lang=en],html[lang|=ru] .kurils-edition[lang=en]{display:none}"
+    "html[lang|=ja] .kurils-edition[lang=ja],html[lang|=ru] .kurils-edition[lang=ru]{display:block}"
+)
+
+
+def output_languages() -> list[str]:
+    """The languages the chapters' code writes its outputs in: ``$KURILS_LANGUAGE`` alone (a translated
+    hand-out), else English and every language with kernel catalogues (the site shows the page's one)."""
+    chosen = os.environ.get("KURILS_LANGUAGE", "").strip()
+    if chosen:
+        if chosen not in LANGUAGES:
+            raise ValueError(f"KURILS_LANGUAGE={chosen!r} is not one of the course's languages: {', '.join(LANGUAGES)}")
+        return [chosen]
+    return ["en"] + [code for code in TRANSLATIONS if (_kernel_locales() / code / "kernel").is_dir()]
+
+
+@functools.lru_cache(maxsize=64)
+def kernel_translations(language: str, name: str) -> dict[str, str]:
+    """English -> ``language`` for one kernel catalogue (``quizzes/ch01``); fuzzy and empty ones left out."""
+    path = _kernel_locales() / language / "kernel" / f"{name}.po"
+    if language == "en" or not path.exists():
+        return {}
+    return {m.id: m.string for m in messages(read(path)) if m.string and not m.fuzzy}
+
+
+def editions(render, languages: list[str] | None = None) -> str:
+    """``render(language)`` for every output language, each in an element the page's language picks."""
+    languages = languages or output_languages()
+    if len(languages) == 1:
+        return render(languages[0])
+    parts = "".join(f'<div class="kurils-edition" lang="{code}">{render(code)}</div>' for code in languages)
+    return f"<style>{EDITION_CSS}</style>{parts}"
+
+
 ROLE = re.compile(r"\{([a-z][a-z:-]*)\}`([^`]*)`")
 CODE = re.compile(r"(?<![}`])`([^`]+)`")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -94,6 +140,8 @@ def _config() -> dict:
 
 def _derived_config(path: Path, **sphinx: object) -> Path:
     """Write the book's _config.yml with Sphinx settings added (for the gettext and language builds)."""
+    import yaml
+
     config = copy.deepcopy(_config())
     config.setdefault("sphinx", {}).setdefault("config", {}).update(sphinx)
     config["execute"] = {**config.get("execute", {}), "cache": str(BUILD / ".jupyter_cache")}
@@ -108,6 +156,8 @@ def _jupyter_book(*args: str) -> subprocess.CompletedProcess:
 
 def extract() -> Path:
     """Write the English pages' messages as .pot files to _build/gettext (no notebook is run)."""
+    import yaml
+
     work = BUILD / "i18n" / "gettext"
     config = _derived_config(work / "_config.yml", gettext_compact=False, gettext_uuid=False, gettext_location=False)
     text = yaml.safe_load(config.read_text(encoding="utf-8"))
@@ -129,13 +179,75 @@ def update(languages: list[str] | None = None) -> dict:
     from sphinx_intl import basic
 
     pot = extract()
+    update_kernel(languages)
     return basic.update(str(LOCALES), str(pot), tuple(languages or TRANSLATIONS), line_width=0)
 
 
-def catalogue_files(language: str) -> dict[str, Path]:
-    """Page name (``chapters/01-islands``) -> its catalogue in ``language``."""
-    folder = LOCALES / language / "LC_MESSAGES"
-    return {str(path.relative_to(folder).with_suffix("")): path for path in sorted(folder.rglob("*.po"))}
+def catalogue_files(language: str, kernel: bool = True) -> dict[str, Path]:
+    """Page name (``chapters/01-islands``) -> its catalogue in ``language``; with ``kernel``, also the
+    catalogues of what the chapters' code shows (``kernel/quizzes/ch01``: see :func:`update_kernel`)."""
+    files = {}
+    for folder, prefix in [(LOCALES / language / "LC_MESSAGES", ""), (LOCALES / language / "kernel", "kernel/")]:
+        if prefix and not kernel:
+            continue
+        for path in sorted(folder.rglob("*.po")):
+            files[prefix + str(path.relative_to(folder).with_suffix(""))] = path
+    return files
+
+
+#: A fixed date in the kernel catalogues' headers, so that refreshing an unchanged catalogue leaves it unchanged.
+STAMP = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+
+#: The fields of a self-check question (chapters/quizzes/*.json) that a reader sees.
+QUIZ_TEXT = ("question", "answer", "feedback", "explanation", "label", "left", "right")
+
+
+def quiz_strings(item) -> list[str]:
+    """Every text a reader sees in a chapter's questions, in order, once each."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in QUIZ_TEXT and isinstance(value, str) and value.strip():
+                    found.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(item)
+    return list(dict.fromkeys(found))
+
+
+def kernel_templates() -> dict[str, list[str]]:
+    """Catalogue name -> its English messages, for what the chapters' code shows (the self-checks)."""
+    import json
+
+    from kurils.selfcheck import QUIZ_DIR
+
+    return {
+        f"quizzes/{path.stem}": quiz_strings(json.loads(path.read_text(encoding="utf-8")))
+        for path in sorted(QUIZ_DIR.glob("*.json"))
+    }
+
+
+def update_kernel(languages: list[str] | None = None) -> None:
+    """Refresh the kernel catalogues (locales/LANG/kernel/) from the English, as sphinx-intl does for pages:
+    new text untranslated, changed text fuzzy (babel's Catalog.update), removed text dropped."""
+    from babel.messages.catalog import Catalog
+
+    for name, strings in kernel_templates().items():
+        template = Catalog(locale=None, fuzzy=False, creation_date=STAMP)
+        for text in strings:
+            template.add(text)
+        for language in languages or TRANSLATIONS:
+            path = LOCALES / language / "kernel" / f"{name}.po"
+            catalogue = read(path) if path.exists() else Catalog(locale=language, fuzzy=False, creation_date=STAMP)
+            catalogue.update(template, no_fuzzy_matching=False)
+            catalogue.obsolete.clear()
+            _write_if_changed(catalogue, path)
 
 
 def read(path: Path):
@@ -259,13 +371,13 @@ def write_build_catalogues(language: str) -> Path:
         shown = content[: content.rfind("<")].strip() if "<" in content else content
         return f"{{term}}`{shown} <{translated}>`"
 
-    for page, path in catalogue_files(language).items():
+    for page, path in catalogue_files(language, kernel=False).items():
         catalogue = read(path)
         for message in messages(catalogue):
             if message.string:
                 message.string = ROLE.sub(retarget, message.string)
         _write_if_changed(catalogue, folder / f"{page}.po")
-    pages = {folder / f"{page}.po" for page in catalogue_files(language)}
+    pages = {folder / f"{page}.po" for page in catalogue_files(language, kernel=False)}
     for stale in set(folder.rglob("*.po")) - pages:
         stale.unlink()
     return out

@@ -174,3 +174,98 @@ def quiz_findings(path: Path, terms: list | None = None) -> list[Finding]:
 
     walk(json.loads(path.read_text(encoding="utf-8")), "")
     return found
+
+
+#: The loaded words in the course's other languages, by the id of the English term in loaded_terms.csv
+#: (its sources say who uses it). Japanese has no spaces between words, so its patterns match anywhere.
+TRANSLATED_TERMS = {
+    "ja": {
+        "occupied": r"不法占拠|占拠|占領",
+        "illegal": r"不法|違法|合法",
+        "return": r"返還",
+        "inherent-territory": r"固有の領土",
+        "annexation": r"併合",
+        "reunification": r"再統合",
+        "invasion": r"侵攻",
+        "aggression": r"侵略",
+        # "expelled" diplomats (追放) is the plain word; of the islands' residents it is the loaded one.
+        "deported": r"強制追放|強制退去|強制送還|(?:島民|住民|日本人|居住者)[^。]{0,12}追放",
+    },
+    "ru": {
+        "occupied": r"оккупа\w*|оккупир\w*",
+        "illegal": r"незаконн\w*|противоправн\w*|(?<!\w)законн\w*",
+        "return": r"возвра(?:щени|т)\w*\s+(?:\w+\s+){0,2}(?:остров\w*|Курил\w*|территори\w*|Хабомаи|Шикотан\w*)"
+        r"|вернуть\s+(?:\w+\s+){0,2}остров\w*",
+        "inherent-territory": r"исконн\w*",
+        "annexation": r"аннекс\w*",
+        "reunification": r"воссоедин\w*",
+        "invasion": r"вторжени\w*",
+        "aggression": r"агресси\w*",
+        "deported": r"депорт\w*",
+    },
+}
+#: Words that attribute a sentence to someone else, or discuss a word as a word, in those languages.
+TRANSLATED_ATTRIBUTION = {
+    "ja": re.compile(
+        r"と(?:述べ|主張|呼|表現|書|言|説明|強調|批判|非難|抗議|宣言|報じ|記し|位置づけ|みな|し(?:てい)?る立場)"
+        r"|によれば|によると|の立場|の見解|という(?:言葉|語|表現|用語)|呼び方|用語|言葉|表現"
+    ),
+    "ru": re.compile(
+        r"\b(?:заяв\w*|сказа\w*|говор\w*|назыв\w*|назва\w*|счита\w*|утвержда\w*|пиш\w*|писал\w*|по\s+слов\w*"
+        r"|по\s+мнени\w*|по\s+оценк\w*|по\s+версии|позици\w*|точк\w*\s+зрени\w*|термин\w*|слов\w*|выражени\w*"
+        r"|формулировк\w*|протест\w*|обвиня\w*|осуди\w*|требова\w*|настаива\w*|цитат\w*|сообщ\w*)\b",
+        re.IGNORECASE,
+    ),
+}
+_SENTENCE_ANY = re.compile(r"(?<=[.!?;。！？；])\s*")
+
+
+def translated_terms(language: str) -> list[tuple[str, re.Pattern]]:
+    """``(English term id, compiled pattern)`` for the loaded words of ``language``."""
+    boundary = "" if language == "ja" else r"(?<!\w)"
+    return [
+        (term, re.compile(boundary + f"(?:{pattern})", re.IGNORECASE))
+        for term, pattern in TRANSLATED_TERMS[language].items()
+    ]
+
+
+def translated_narration(text: str, language: str) -> str:
+    """The part of a translated text in the course's own voice (as :func:`narration`, in that language)."""
+    text = _QUOTED.sub(" ", _MARKUP.sub(" ", text))
+    attribution = TRANSLATED_ATTRIBUTION[language]
+    return " ".join(s for s in _SENTENCE_ANY.split(text) if not attribution.search(s) and not ATTRIBUTION.search(s))
+
+
+def _quoted_english(page: Path) -> str:
+    """The English page's block quotations and epigraphs: other people's words, translated as such."""
+    lines = page.read_text(encoding="utf-8").split("\n") if page.exists() else []
+    quoted, inside = [], False
+    for line in lines:
+        if line.startswith("```{epigraph}"):
+            inside = True
+        elif inside and line.startswith("```"):
+            inside = False
+        elif inside or line.lstrip().startswith(">"):
+            quoted.append(line.lstrip("> ").strip())
+    return " ".join(quoted)
+
+
+def translation_findings(language: str, root: Path | None = None) -> list[Finding]:
+    """Loaded words in the narration of every translated message of ``language`` (pages and self-checks);
+    block quotations and epigraphs are skipped, as in English."""
+    from kurils import i18n
+
+    root = root or i18n.ROOT
+    terms = translated_terms(language)
+    found = []
+    for page, path in i18n.catalogue_files(language).items():
+        quoted = _quoted_english(root / f"{page}.md")
+        for message in i18n.messages(i18n.read(path)):
+            if not message.string or (quoted and " ".join(message.id.split())[:60] in quoted):
+                continue
+            own = translated_narration(message.string, language)
+            for term, pattern in terms:
+                for match in pattern.finditer(own):
+                    place = f"message {message.id[:50]!r}"
+                    found.append(Finding(f"{language}/{page}.po", place, term, match.group(0), message.string))
+    return found

@@ -29,6 +29,7 @@ import random
 from html import escape
 from pathlib import Path
 
+from kurils import i18n
 from kurils.data import installed_folder
 
 #: The repository's chapters/quizzes, or the copy a wheel installs (see pyproject.toml's data-files).
@@ -116,13 +117,62 @@ def shuffled(question: dict) -> list[int]:
     return order
 
 
-def _id(question: dict) -> str:
-    return "ks-" + hashlib.sha256(question["question"].encode("utf-8")).hexdigest()[:10]
+#: The questions' own words in each language (the questions' text is in locales/LANG/kernel/quizzes/).
+WORDS = {
+    "en": {
+        "many": "Select all that apply, then Check.",
+        "one": "Choose one answer, then Check.",
+        "up": "Move up",
+        "down": "Move down",
+        "move": "Move an item with its Move up and Move down buttons, "
+        "or focus the item and press the up and down arrow keys.",
+        "choose": "Choose…",
+        "from": "Choose from:",
+        "check": "Check",
+    },
+    "ja": {
+        "many": "当てはまるものをすべて選び、「確認」を押してください。",
+        "one": "答えを一つ選び、「確認」を押してください。",
+        "up": "上へ",
+        "down": "下へ",
+        "move": "「上へ」「下へ」のボタンで項目を動かすか、項目を選んで上下の矢印キーを押してください。",
+        "choose": "選択…",
+        "from": "選択肢：",
+        "check": "確認",
+    },
+    "ru": {
+        "many": "Отметьте все верные варианты и нажмите «Проверить».",
+        "one": "Выберите один ответ и нажмите «Проверить».",
+        "up": "Выше",
+        "down": "Ниже",
+        "move": "Перемещайте пункты кнопками «Выше» и «Ниже» или выберите пункт и нажимайте стрелки вверх и вниз.",
+        "choose": "Выберите…",
+        "from": "Варианты:",
+        "check": "Проверить",
+    },
+}
 
 
-def render(question: dict) -> str:
+def _id(question: dict, language: str = "en") -> str:
+    digest = "ks-" + hashlib.sha256(question["question"].encode("utf-8")).hexdigest()[:10]
+    return digest if language == "en" else f"{digest}-{language}"
+
+
+def translated(question: dict, words: dict[str, str]) -> dict:
+    """The question with every text a reader sees put in another language (untranslated text stays English)."""
+    if isinstance(question, dict):
+        return {
+            k: (words.get(v, v) if k in i18n.QUIZ_TEXT and isinstance(v, str) else translated(v, words))
+            for k, v in question.items()
+        }
+    if isinstance(question, list):
+        return [translated(item, words) for item in question]
+    return question
+
+
+def render(question: dict, language: str = "en") -> str:
     """HTML for one question of the course's own kinds; readable (and printable) without its script."""
-    qid, kind = _id(question), question["type"]
+    qid, kind, say = _id(question, language), question["type"], WORDS[language]
     head = f'<p class="ks-question" id="{qid}-q">{escape(question["question"])}</p>'
     explanation = question.get("explanation", "")
     if kind in ("multiple_choice", "many_choice"):
@@ -134,7 +184,7 @@ def render(question: dict) -> str:
             f'<span class="ks-mark"></span><p class="ks-why" hidden>{escape(str(a["feedback"]))}</p></li>'
             for n, a in enumerate(question["answers"])
         )
-        help_text = "Select all that apply, then Check." if many else "Choose one answer, then Check."
+        help_text = say["many"] if many else say["one"]
         body = (
             f'<p class="ks-help" id="{qid}-help">{help_text}</p>'
             f'<div role="group" aria-labelledby="{qid}-q" aria-describedby="{qid}-help">'
@@ -145,18 +195,17 @@ def render(question: dict) -> str:
         rows = "".join(
             f'<li class="ks-item" tabindex="0" data-rank="{rank}" aria-describedby="{qid}-help">'
             f'<span class="ks-label">{escape(question["items"][rank]["label"])}</span>'
-            '<span class="ks-moves"><button type="button" class="ks-up">Move up</button>'
-            '<button type="button" class="ks-down">Move down</button></span></li>'
+            f'<span class="ks-moves"><button type="button" class="ks-up">{say["up"]}</button>'
+            f'<button type="button" class="ks-down">{say["down"]}</button></span></li>'
             for rank in order
         )
         body = (
-            f'<p class="ks-help" id="{qid}-help">Move an item with its Move up and Move down buttons, '
-            "or focus the item and press the up and down arrow keys.</p>"
+            f'<p class="ks-help" id="{qid}-help">{say["move"]}</p>'
             f'<ol class="ks-items" aria-labelledby="{qid}-q">{rows}</ol>'
         )
     elif kind == "matching":
         rights = sorted((p["right"] for p in question["pairs"]), key=str.casefold)
-        options = '<option value="">Choose…</option>' + "".join(
+        options = f'<option value="">{say["choose"]}</option>' + "".join(
             f'<option value="{escape(r)}">{escape(r)}</option>' for r in rights
         )
         rows = "".join(
@@ -168,13 +217,13 @@ def render(question: dict) -> str:
         choices = "".join(f"<li>{escape(r)}</li>" for r in rights)
         body = (
             f'<ul class="ks-pairs" aria-labelledby="{qid}-q">{rows}</ul>'
-            f'<div class="ks-print">Choose from:<ul>{choices}</ul></div>'
+            f'<div class="ks-print">{say["from"]}<ul>{choices}</ul></div>'
         )
     else:
         raise ValueError(f"render() draws only {', '.join(OWN_TYPES)} questions, not {kind!r}")
     return (
         f'<div class="kurils-selfcheck ks-{kind}" id="{qid}" data-kind="{kind}">{head}{body}'
-        '<p class="ks-actions"><button type="button" class="ks-check">Check</button></p>'
+        f'<p class="ks-actions"><button type="button" class="ks-check">{say["check"]}</button></p>'
         '<p class="ks-feedback" role="status" aria-live="polite"></p>'
         + (f'<div class="ks-explanation" hidden><p>{escape(explanation)}</p></div>' if explanation else "")
         + "</div>"
@@ -202,8 +251,12 @@ def _jupyterquiz(items: list[dict]) -> list:
 
 
 def outputs(chapter: str, quiz_dir: Path = QUIZ_DIR) -> list:
-    """The display objects for a chapter's questions, in the order of the JSON file."""
+    """The display objects for a chapter's questions, in the order of the JSON file; each of the course's own
+    kinds in every output language (:func:`kurils.i18n.editions`), the page's one shown."""
     from IPython.display import HTML, Javascript
+
+    languages = i18n.output_languages()
+    words = {code: i18n.kernel_translations(code, f"quizzes/{chapter}") for code in languages}
 
     shown, run, own = [], [], False
     for item in questions(chapter, quiz_dir) + [None]:
@@ -214,7 +267,9 @@ def outputs(chapter: str, quiz_dir: Path = QUIZ_DIR) -> list:
             shown += _jupyterquiz(run)
             run = []
         if item is not None:
-            shown.append(HTML(render(item)))
+            shown.append(
+                HTML(i18n.editions(lambda code, item=item: render(translated(item, words[code]), code), languages))
+            )
             own = True
     if own:
         css = (ASSETS / "selfcheck.css").read_text(encoding="utf-8")

@@ -2,10 +2,70 @@
 // (kurils/selfcheck.py writes the HTML; this script adds the behaviour). Only Check checks.
 (function () {
   "use strict";
+  // The script's own words in the course's languages; a question's language is its nearest lang attribute.
+  var WORDS = {
+    en: {
+      correct: "\u2714 Correct: ", notYet: "\u2718 Not yet: ", right: "\u2714 right", notThis: "\u2718 not this one",
+      notChosen: "\u2718 not chosen", selectFirst: "Select one or more answers first.", chooseFirst: "Choose an answer first.",
+      isAnswer: "that is the answer.", notAnswer: "that is not the answer; see why, and try another.",
+      foundAll: function (t) { return "you found all " + t + "."; },
+      someRight: function (r, t, w) {
+        return r + " of " + t + " right answers chosen" +
+          (w ? ", and " + w + (w === 1 ? " that is not one (see why)." : " that are not (see why).") : ".");
+      },
+      up: "Move up: ", down: "Move down: ",
+      position: function (l, p, t) { return l + ", position " + p + " of " + t; },
+      moved: function (l, p, t) { return l + " moved to position " + p + " of " + t + "."; },
+      allOrder: function (t) { return "all " + t + " are in the right order."; },
+      placed: function (p, t) { return p + " of " + t + " are in the right place."; },
+      allPairs: function (t) { return "all " + t + " pairs match."; },
+      pairs: function (r, t) { return r + " of " + t + " pairs match."; }
+    },
+    ja: {
+      correct: "\u2714 正解：", notYet: "\u2718 まだです：", right: "\u2714 正しい", notThis: "\u2718 これではありません",
+      notChosen: "\u2718 未選択", selectFirst: "まず一つ以上の答えを選んでください。", chooseFirst: "まず答えを選んでください。",
+      isAnswer: "それが答えです。", notAnswer: "それは答えではありません。理由を読んで、別の答えを試してください。",
+      foundAll: function (t) { return t + "つすべて見つけました。"; },
+      someRight: function (r, t, w) {
+        return "正しい答え" + t + "つのうち" + r + "つを選びました" +
+          (w ? "。ほかに正しくない選択が" + w + "つあります（理由を参照）。" : "。");
+      },
+      up: "上へ：", down: "下へ：",
+      position: function (l, p, t) { return l + "、" + t + "項目中" + p + "番目"; },
+      moved: function (l, p, t) { return l + "を" + t + "項目中" + p + "番目に移動しました。"; },
+      allOrder: function (t) { return t + "項目すべてが正しい順番です。"; },
+      placed: function (p, t) { return t + "項目中" + p + "項目が正しい位置にあります。"; },
+      allPairs: function (t) { return t + "組すべてが正しく対応しています。"; },
+      pairs: function (r, t) { return t + "組中" + r + "組が正しく対応しています。"; }
+    },
+    ru: {
+      correct: "\u2714 Верно: ", notYet: "\u2718 Пока нет: ", right: "\u2714 верно", notThis: "\u2718 не этот",
+      notChosen: "\u2718 не выбрано", selectFirst: "Сначала отметьте один или несколько ответов.",
+      chooseFirst: "Сначала выберите ответ.",
+      isAnswer: "это правильный ответ.", notAnswer: "это не тот ответ; прочитайте почему и попробуйте другой.",
+      foundAll: function (t) { return "найдены все верные ответы (" + t + ")."; },
+      someRight: function (r, t, w) {
+        return "верных ответов выбрано: " + r + " из " + t +
+          (w ? "; неверных выбрано: " + w + " (см. пояснения)." : ".");
+      },
+      up: "Выше: ", down: "Ниже: ",
+      position: function (l, p, t) { return l + ", место " + p + " из " + t; },
+      moved: function (l, p, t) { return l + " — теперь на месте " + p + " из " + t + "."; },
+      allOrder: function (t) { return "все пункты (" + t + ") стоят в правильном порядке."; },
+      placed: function (p, t) { return "на своём месте: " + p + " из " + t + "."; },
+      allPairs: function (t) { return "все пары (" + t + ") составлены верно."; },
+      pairs: function (r, t) { return "верных пар: " + r + " из " + t + "."; }
+    }
+  };
+  function words(box) {
+    var holder = box.closest("[lang]");
+    var code = ((holder && holder.getAttribute("lang")) || "en").slice(0, 2);
+    return WORDS[code] || WORDS.en;
+  }
   function say(box, ok, text) {
     var out = box.querySelector(".ks-feedback");
     out.className = "ks-feedback " + (ok ? "ks-right" : "ks-wrong");
-    out.textContent = (ok ? "\u2714 Correct: " : "\u2718 Not yet: ") + text;
+    out.textContent = (ok ? words(box).correct : words(box).notYet) + text;
     // The explanation may give the whole answer away: it comes once the answer is right.
     var explanation = box.querySelector(".ks-explanation");
     if (explanation && ok) explanation.hidden = false;
@@ -33,7 +93,7 @@
         right += correct ? 1 : 0;
         wrong += correct ? 0 : 1;
         var mark = li.querySelector(".ks-mark");
-        mark.textContent = correct ? "\u2714 right" : "\u2718 not this one";
+        mark.textContent = correct ? words(box).right : words(box).notThis;
         mark.className = "ks-mark " + (correct ? "ks-right" : "ks-wrong");
         li.classList.add(correct ? "ks-picked-right" : "ks-picked-wrong");
         li.querySelector(".ks-why").hidden = false;
@@ -41,14 +101,13 @@
       if (!right && !wrong) {
         var out = box.querySelector(".ks-feedback");
         out.className = "ks-feedback";
-        out.textContent = many ? "Select one or more answers first." : "Choose an answer first.";
+        out.textContent = many ? words(box).selectFirst : words(box).chooseFirst;
       } else if (!many) {
-        say(box, right === 1, right ? "that is the answer." : "that is not the answer; see why, and try another.");
+        say(box, right === 1, right ? words(box).isAnswer : words(box).notAnswer);
       } else if (right === total && !wrong) {
-        say(box, true, "you found all " + total + ".");
+        say(box, true, words(box).foundAll(total));
       } else {
-        say(box, false, right + " of " + total + " right answers chosen" +
-          (wrong ? ", and " + wrong + (wrong === 1 ? " that is not one (see why)." : " that are not (see why).") : "."));
+        say(box, false, words(box).someRight(right, total, wrong));
       }
     });
   }
@@ -67,9 +126,9 @@
         var up = li.querySelector(".ks-up"), down = li.querySelector(".ks-down");
         up.disabled = i === 0;
         down.disabled = i === all.length - 1;
-        up.setAttribute("aria-label", "Move up: " + label(li));
-        down.setAttribute("aria-label", "Move down: " + label(li));
-        li.setAttribute("aria-label", label(li) + ", position " + (i + 1) + " of " + all.length);
+        up.setAttribute("aria-label", words(box).up + label(li));
+        down.setAttribute("aria-label", words(box).down + label(li));
+        li.setAttribute("aria-label", words(box).position(label(li), i + 1, all.length));
       });
     }
     function move(li, step, focus) {
@@ -79,7 +138,7 @@
       refresh();
       var out = box.querySelector(".ks-feedback");
       out.className = "ks-feedback";
-      out.textContent = label(li) + " moved to position " + (j + 1) + " of " + all.length + ".";
+      out.textContent = words(box).moved(label(li), j + 1, all.length);
       var target = focus === "item" ? li : li.querySelector(step < 0 ? ".ks-up" : ".ks-down");
       if (target.disabled) target = li;
       target.focus();
@@ -99,8 +158,8 @@
     box.querySelector(".ks-check").addEventListener("click", function () {
       var all = items();
       var placed = all.filter(function (li, i) { return Number(li.dataset.rank) === i; }).length;
-      if (placed === all.length) say(box, true, "all " + all.length + " are in the right order.");
-      else say(box, false, placed + " of " + all.length + " are in the right place.");
+      if (placed === all.length) say(box, true, words(box).allOrder(all.length));
+      else say(box, false, words(box).placed(placed, all.length));
     });
     refresh();
   }
@@ -119,13 +178,13 @@
         var ok = select.value === select.dataset.answer;
         var mark = select.parentNode.querySelector(".ks-mark");
         right += ok ? 1 : 0;
-        mark.textContent = ok ? "\u2714 right" : select.value ? "\u2718 not this one" : "\u2718 not chosen";
+        mark.textContent = ok ? words(box).right : select.value ? words(box).notThis : words(box).notChosen;
         mark.className = "ks-mark " + (ok ? "ks-right" : "ks-wrong");
         select.setAttribute("aria-invalid", ok ? "false" : "true");
       });
       var total = selects.length;
-      if (right === total) say(box, true, "all " + total + " pairs match.");
-      else say(box, false, right + " of " + total + " pairs match.");
+      if (right === total) say(box, true, words(box).allPairs(total));
+      else say(box, false, words(box).pairs(right, total));
     });
   }
   var boxes = document.querySelectorAll(".kurils-selfcheck:not([data-ready])");
