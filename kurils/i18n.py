@@ -154,11 +154,11 @@ def _jupyter_book(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), *args], cwd=ROOT)
 
 
-def extract() -> Path:
-    """Write the English pages' messages as .pot files to _build/gettext (no notebook is run)."""
+def extract(out: Path = POT) -> Path:
+    """Write the English pages' messages as .pot files to ``out`` (no notebook is run)."""
     import yaml
 
-    work = BUILD / "i18n" / "gettext"
+    work = out.parent / f"{out.name}-work"
     config = _derived_config(work / "_config.yml", gettext_compact=False, gettext_uuid=False, gettext_location=False)
     text = yaml.safe_load(config.read_text(encoding="utf-8"))
     text["execute"]["execute_notebooks"] = "off"
@@ -168,10 +168,30 @@ def extract() -> Path:
     )
     if result.returncode != 0:
         raise SystemExit("the English pages' messages could not be extracted (see the errors above)")
-    shutil.rmtree(POT, ignore_errors=True)
-    shutil.copytree(work / "_build" / "gettext", POT)
-    (POT / "sphinx.pot").unlink(missing_ok=True)  # the theme's own strings come with the theme
-    return POT
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(work / "_build" / "gettext", out)
+    (out / "sphinx.pot").unlink(missing_ok=True)  # the theme's own strings come with the theme
+    return out
+
+
+def stale(language: str, pot: Path) -> dict[str, list[str]]:
+    """Page -> the English messages of ``pot`` (fresh from :func:`extract`) its catalogue lacks."""
+    have = {
+        page: {m.id for m in messages(read(path))} for page, path in catalogue_files(language, kernel=False).items()
+    }
+    missing = {}
+    for template in sorted(pot.rglob("*.pot")):
+        page = str(template.relative_to(pot).with_suffix(""))
+        lacking = [m.id for m in messages(read(template)) if m.id not in have.get(page, set())]
+        if lacking:
+            missing[page] = lacking
+    for name, strings in kernel_templates().items():
+        path = LOCALES / language / "kernel" / f"{name}.po"
+        known = {m.id for m in messages(read(path))} if path.exists() else set()
+        lacking = [text for text in strings if text not in known]
+        if lacking:
+            missing[f"kernel/{name}"] = lacking
+    return missing
 
 
 def update(languages: list[str] | None = None) -> dict:

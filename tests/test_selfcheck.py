@@ -121,7 +121,8 @@ def test_a_choice_question_renders_a_labelled_control_per_answer_with_hidden_fee
     assert ("Select all that apply" in html) == (kind == "many_choice")
 
 
-def test_a_chapters_outputs_keep_the_order_of_its_questions(tmp_path):
+def test_a_chapters_outputs_keep_the_order_of_its_questions(tmp_path, monkeypatch):
+    monkeypatch.setenv("KURILS_LANGUAGE", "en")  # one language: tests/test_i18n.py checks the three
     choice = {
         "question": "Which one?",
         "type": "multiple_choice",

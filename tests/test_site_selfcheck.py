@@ -14,7 +14,7 @@ MATCHING = next(q for q in QUESTIONS if q["type"] == "matching")
 
 
 def _box(page, kind: str):
-    box = page.locator(f"#check-your-understanding .kurils-selfcheck.ks-{kind}")
+    box = page.locator(f"#check-your-understanding .kurils-selfcheck.ks-{kind}:visible")  # the page's language
     box.wait_for(timeout=15000)
     return box
 

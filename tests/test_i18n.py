@@ -1,0 +1,227 @@
+"""The course in Japanese and Russian (issue 19): complete catalogues that follow the English, kept markup,
+neutral narration, and the three-language site: /, /ja/, /ru/, with a switcher, hreflang, search and self-checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from browsing import SCREENSHOTS, open_page
+
+from kurils import i18n, neutrality, selfcheck, site
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = site.toc_files(ROOT / "_toc.yml")
+CH7 = "chapters/07-crimea-new-approach-2014-2016"
+
+
+@pytest.mark.parametrize("language", i18n.TRANSLATIONS)
+def test_every_page_in_the_table_of_contents_and_every_self_check_is_translated(language):
+    rows = {row.page: row for row in i18n.progress(language)}
+    wanted = [page for page in PAGES if page in rows] + [p for p in rows if p.startswith("kernel/")]
+    assert set(PAGES) - {"intro"} <= set(rows), f"pages without a {language} catalogue: {set(PAGES) - set(rows)}"
+    report = "\n".join(f"{p:<50} {rows[p].percent:5.1f}% ({rows[p].fuzzy} fuzzy)" for p in wanted)
+    print(f"\n{i18n.LANGUAGES[language]}:\n{report}")
+    unfinished = [f"{p}: {rows[p].percent:.1f}%, {rows[p].fuzzy} fuzzy" for p in wanted if rows[p].percent < 100]
+    assert not unfinished, f"{language}: untranslated or fuzzy messages in " + "; ".join(unfinished)
+
+
+def test_the_catalogues_follow_the_english_text(tmp_path):
+    """Every message of today's English pages is in each catalogue: an edited paragraph with no
+    `kurils translations update` would otherwise show in English on a translated page."""
+    pot = i18n.extract(tmp_path / "gettext")
+    assert (pot / "chapters" / "01-islands.pot").exists()
+    for language in i18n.TRANSLATIONS:
+        missing = i18n.stale(language, pot)
+        assert not missing, f"run `kurils translations update`; {language} lacks: " + "; ".join(
+            f"{page}: {texts[0][:60]!r} and {len(texts) - 1} more" for page, texts in missing.items()
+        )
+
+
+def test_changed_english_becomes_fuzzy_and_removed_english_goes(tmp_path, monkeypatch):
+    english = ["Which island is largest?", "Etorofu/Iturup", "Shikotan"]
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    monkeypatch.setattr(i18n, "kernel_templates", lambda: {"quizzes/ch99": list(english)})
+    i18n.update_kernel(["ja"])
+    assert i18n.todo("ja", "kernel/quizzes/ch99") == {"0": english[0], "1": english[1], "2": english[2]}
+    assert (
+        i18n.fill("ja", "kernel/quizzes/ch99", {"0": "一番大きい島は？", "1": "択捉島／イトゥルップ島", "2": "色丹島"})
+        == []
+    )
+    assert i18n.progress("ja")[0].percent == 100
+
+    english[0] = "Which island is the largest?"  # an edited question
+    english.pop()  # a removed answer
+    i18n.update_kernel(["ja"])
+    row = i18n.progress("ja")[0]
+    assert (row.total, row.translated, row.fuzzy) == (2, 1, 1)
+    assert i18n.todo("ja", "kernel/quizzes/ch99") == {"0": "Which island is the largest?"}
+    with pytest.raises(SystemExit, match="no 'ja' catalogue for page 'nope'"):
+        i18n.todo("ja", "nope")
+
+
+def test_a_translation_that_loses_markup_is_named():
+    english = (
+        "Malik offered two islands {footcite:p}`frus-d52` (see {doc}`names`, {term}`Shikotan`, `q1`, [map](map.html))."
+    )
+    kept = "マリクは二島を提示した {footcite:p}`frus-d52`（{doc}`表記 <names>`、{term}`色丹島 <Shikotan>`、`q1`、"
+    assert i18n.problems(english, kept + "[地図](map.html)）。") == []
+    lost = i18n.problems(english, "マリクは二島を提示した（{doc}`names`、{term}`色丹島`、`q2`、[地図](other.html)）。")
+    assert any("missing {footcite:p}`frus-d52`" in p for p in lost)
+    assert any("missing {term}`Shikotan`" in p and "unexpected {term}`色丹島`" in p for p in lost)
+    assert any("inline code" in p for p in lost) and any("link addresses" in p for p in lost)
+
+
+@pytest.mark.parametrize("language", i18n.TRANSLATIONS)
+def test_no_translation_breaks_a_rule_of_the_translators_guide(language):
+    assert i18n.check(language) == []
+
+
+def test_term_links_point_at_the_glossary_entry_in_each_language():
+    terms = i18n.glossary_terms("ja")
+    assert len(terms) >= 30 and terms["shikotan"] != "Shikotan"
+    folder = i18n.write_build_catalogues("ja") / "ja" / "LC_MESSAGES"
+    built = " ".join(m.string for m in i18n.messages(i18n.read(folder / "chapters" / "01-islands.po")))
+    targets = set(re.findall(r"\{term\}`[^`]*<([^<>`]+)>`", built))
+    assert targets and targets <= set(terms.values()), (
+        f"targets not in the Japanese glossary: {targets - set(terms.values())}"
+    )
+
+
+@pytest.mark.parametrize("language", i18n.TRANSLATIONS)
+def test_the_narrator_uses_no_loaded_word_in_either_language(language):
+    found = neutrality.translation_findings(language)
+    assert not found, "\n".join(map(str, found))
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "loaded"),
+    [
+        ("ru", "Россия аннексировала Крым в 2014 году.", True),
+        ("ru", "По словам МИД Украины, это «аннексия».", False),
+        ("ru", "Острова остаются под управлением России.", False),
+        ("ja", "ロシアはクリミアを併合した。", True),
+        ("ja", "日本政府はこれを「不法占拠」と呼んでいる。", False),
+        ("ja", "日本人の島民は島から追放された。", True),
+        ("ja", "日本はロシアの外交官を追放しなかった。", False),
+    ],
+)
+def test_the_loaded_word_check_tells_narration_from_quotation(language, text, loaded):
+    own = neutrality.translated_narration(text, language)
+    hits = [m.group(0) for _, pattern in neutrality.translated_terms(language) for m in pattern.finditer(own)]
+    assert bool(hits) == loaded, hits
+
+
+def test_self_checks_carry_every_language_and_a_hand_out_can_choose_one(monkeypatch):
+    monkeypatch.delenv("KURILS_LANGUAGE", raising=False)
+    question = next(q for q in selfcheck.questions("ch01") if q["type"] == "multiple_choice")
+    japanese = i18n.kernel_translations("ja", "quizzes/ch01")[question["question"]]
+    html = "".join(o.data for o in selfcheck.outputs("ch01") if type(o).__name__ == "HTML")
+    for code in i18n.LANGUAGES:
+        assert f'<div class="kurils-edition" lang="{code}">' in html
+    assert question["question"] in html and japanese in html and ">確認</button>" in html
+    ids = re.findall(r'<div class="kurils-selfcheck[^"]*" id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "each language's questions have ids of their own"
+
+    monkeypatch.setenv("KURILS_LANGUAGE", "ru")
+    only = "".join(o.data for o in selfcheck.outputs("ch01") if type(o).__name__ == "HTML")
+    assert "kurils-edition" not in only and ">Проверить</button>" in only and question["question"] not in only
+    monkeypatch.setenv("KURILS_LANGUAGE", "fr")
+    with pytest.raises(ValueError, match="KURILS_LANGUAGE='fr' is not one of the course's languages"):
+        selfcheck.outputs("ch01")
+
+
+def test_a_missing_translation_falls_back_to_english():
+    question = {
+        "question": "Q?",
+        "type": "multiple_choice",
+        "answers": [{"answer": "A", "correct": True, "feedback": "F"}],
+    }
+    shown = selfcheck.translated(question, {"Q?": "質問？"})
+    assert shown["question"] == "質問？" and shown["answers"][0]["answer"] == "A" and shown["type"] == "multiple_choice"
+    assert Catalog  # babel is what reads the catalogues, in a student's kernel too
+
+
+# The built site: three languages from one source.
+
+
+def test_every_page_exists_in_every_language_with_its_language_declared(built_site):
+    for language in i18n.LANGUAGES:
+        folder = built_site if language == "en" else built_site / language
+        for page in PAGES:
+            text = (folder / f"{page}.html").read_text(encoding="utf-8")
+            assert f'<html lang="{language}"' in text, f"{language}/{page}"
+            alternates = set(re.findall(r'<link rel="alternate" hreflang="(\w+)" href="[^"]+"', text))
+            assert alternates == set(i18n.LANGUAGES), f"{language}/{page}: hreflang {alternates}"
+    english = (built_site / f"{CH7}.html").read_text(encoding="utf-8")
+    japanese = (built_site / "ja" / f"{CH7}.html").read_text(encoding="utf-8")
+    russian = (built_site / "ru" / f"{CH7}.html").read_text(encoding="utf-8")
+    overview = "In February 2014 Prime Minister Abe Shinzo"
+    assert overview in english and overview not in japanese and overview not in russian
+    assert "クリミア" in japanese and "Крым" in russian
+
+
+def test_the_language_switcher_leads_to_the_same_page_in_each_language(built_site):
+    for language in i18n.LANGUAGES:
+        folder = built_site if language == "en" else built_site / language
+        for page in PAGES:
+            path = folder / f"{page}.html"
+            nav = re.search(r'<nav class="kurils-languages"[^>]*>(.*?)</nav>', path.read_text(encoding="utf-8"), re.S)
+            assert nav, f"{language}/{page}: no language switcher"
+            links = re.findall(r'<a href="([^"]+)" hreflang="(\w+)"[^>]*?( aria-current="page")?>', nav.group(1))
+            assert [code for _, code, _ in links] == list(i18n.LANGUAGES)
+            for href, code, current in links:
+                target = (path.parent / href).resolve()
+                expected = (built_site if code == "en" else built_site / code) / f"{page}.html"
+                assert target == expected.resolve() and target.exists(), f"{language}/{page} -> {href}"
+                assert bool(current) == (code == language)
+
+
+def test_switching_language_on_a_phone_and_searching_in_each_language(server, browser):
+    page, outside, errors = open_page(browser, f"{server}/ja/{CH7}.html")
+    page.set_viewport_size({"width": 390, "height": 844})
+    switcher = page.get_by_role("navigation", name="言語")
+    assert switcher.get_by_role("link", name="日本語").get_attribute("aria-current") == "page"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    switcher.get_by_role("link", name="RU").click()
+    page.wait_for_url(f"**/ru/{CH7}.html")
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    page.get_by_role("navigation", name="Языки").get_by_role("link", name="EN").click()
+    page.wait_for_url(f"{server}/{CH7}.html")
+    for language, word in [("ja", "択捉島"), ("ru", "Итуруп"), ("en", "Iturup")]:
+        prefix = "" if language == "en" else f"{language}/"
+        page.goto(f"{server}/{prefix}search.html?q={word}", wait_until="networkidle")
+        results = page.locator("#search-results ul.search li")
+        results.first.wait_for(timeout=20000)
+        assert results.count() >= 3, f"{language}: {results.count()} results for {word}"
+    page.close()
+    assert outside == [] and errors == []
+
+
+def test_a_japanese_self_check_asks_and_answers_in_japanese(server, browser):
+    question = next(q for q in selfcheck.questions("ch01") if q["type"] == "multiple_choice")
+    words = i18n.kernel_translations("ja", "quizzes/ch01")
+    page, outside, errors = open_page(browser, f"{server}/ja/chapters/01-islands.html")
+    box = page.locator(".kurils-selfcheck.ks-multiple_choice:visible", has_text=words[question["question"]])
+    box.wait_for(timeout=15000)
+    wrong = next(a for a in question["answers"] if not a["correct"])
+    box.get_by_text(words[wrong["answer"]], exact=True).click()
+    box.get_by_role("button", name="確認").click()
+    assert box.locator(".ks-feedback").inner_text().startswith("✘ まだです：")
+    assert words[wrong["feedback"]] in box.inner_text()
+    assert page.locator(f".kurils-selfcheck:visible:has-text({question['question']!r})").count() == 0
+    page.close()
+    assert outside == [] and errors == []
+
+
+def test_chapter_7_in_three_languages_for_a_person_to_look_at(server, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for language in i18n.LANGUAGES:
+        prefix = "" if language == "en" else f"{language}/"
+        page, outside, errors = open_page(browser, f"{server}/{prefix}{CH7}.html")
+        page.screenshot(path=str(SCREENSHOTS / f"chapter-7-{language}.png"))
+        assert page.locator("h1").first.inner_text().strip()
+        page.close()
+        assert outside == [] and errors == []
