@@ -76,9 +76,16 @@ def publish_exercises() -> Path:
 
 
 def _fingerprint() -> str:
-    """A hash of what executed pages depend on besides their own code: the package, data and quizzes."""
+    """A hash of what executed pages depend on besides their own code: the package, data, quizzes and the
+    quizzes' translations (the pages' own translations are Sphinx's business, not the kernel's)."""
     digest = hashlib.sha256()
-    for folder, pattern in [("kurils", "**/*.*"), ("data", "**/*.*"), ("chapters/quizzes", "*.json")]:
+    sources = [
+        ("kurils", "**/*.*"),
+        ("data", "**/*.*"),
+        ("chapters/quizzes", "*.json"),
+        ("locales", "*/kernel/**/*.po"),
+    ]
+    for folder, pattern in sources:
         for path in sorted((ROOT / folder).glob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
