@@ -36,6 +36,17 @@ POT = BUILD / "gettext"
 #: The languages of the site, English first; each name in its own language (the switcher's labels).
 LANGUAGES = {"en": "English", "ja": "日本語", "ru": "Русский"}
 TRANSLATIONS = [code for code in LANGUAGES if code != "en"]
+
+
+def site_languages() -> list[str]:
+    """The languages ``kurils site`` builds: all, or those ``$KURILS_LANGUAGES`` lists (``en`` alone: the bench)."""
+    chosen = [code.strip() for code in os.environ.get("KURILS_LANGUAGES", "").split(",") if code.strip()]
+    unknown = [code for code in chosen if code not in LANGUAGES]
+    if unknown or (chosen and "en" not in chosen):
+        raise SystemExit(f"KURILS_LANGUAGES={','.join(chosen)}: list some of {', '.join(LANGUAGES)}, English included")
+    return chosen or list(LANGUAGES)
+
+
 #: The switcher's labels on a phone, where the header has room for about three short words.
 SHORT = {"en": "EN", "ja": "日本語", "ru": "RU"}
 
@@ -120,6 +131,7 @@ def editions(render, languages: list[str] | None = None) -> str:
     return f"<style>{EDITION_CSS}</style>{parts}"
 
 
+NUMBERED = re.compile(r"^(\d+)\. ")
 ROLE = re.compile(r"\{([a-z][a-z:-]*)\}`([^`]*)`")
 CODE = re.compile(r"(?<![}`])`([^`]+)`")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -396,6 +408,8 @@ def write_build_catalogues(language: str) -> Path:
         for message in messages(catalogue):
             if message.string:
                 message.string = ROLE.sub(retarget, message.string)
+                if NUMBERED.match(message.id):  # "7. Title": a heading, not a numbered list when re-parsed
+                    message.string = NUMBERED.sub(r"\1\\. ", message.string, count=1)
         _write_if_changed(catalogue, folder / f"{page}.po")
     pages = {folder / f"{page}.po" for page in catalogue_files(language, kernel=False)}
     for stale in set(folder.rglob("*.po")) - pages:

@@ -98,7 +98,8 @@ NOT_SOURCES = {".git", ".venv", "node_modules", "_build", "_vendor", "__pycache_
 
 def _sources_fingerprint(strict: bool, builder: str = "html") -> str:
     """A hash of every source file of the site (names and contents) and of how it is built."""
-    digest = hashlib.sha256(f"strict={strict} builder={builder}".encode())
+    languages = ",".join(i18n.site_languages())
+    digest = hashlib.sha256(f"strict={strict} builder={builder} languages={languages}".encode())
     for folder, subfolders, files in os.walk(ROOT):
         subfolders[:] = sorted(d for d in subfolders if d not in NOT_SOURCES and not d.endswith((".egg-info", "cache")))
         for name in sorted(files):
@@ -150,7 +151,7 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     shutil.copytree(EXTRA, out, dirs_exist_ok=True)
     if builder == "html":
         light.lighten(out)  # inline icons, no render-blocking scripts, versioned static files (issue 14)
-        for language in i18n.TRANSLATIONS:  # the same pages in Japanese and Russian, at /ja/ and /ru/
+        for language in i18n.site_languages()[1:]:  # the same pages in Japanese and Russian, at /ja/ and /ru/
             edition = i18n.build(language, strict, all_pages=book.all_pages)
             light.lighten(edition)
             shutil.rmtree(out / language, ignore_errors=True)

@@ -63,13 +63,35 @@ def _derive_addresses(app, config) -> None:
     config.html_theme_options["article_header_end"] = ["language-switcher.html", "article-header-buttons.html"]
 
 
+def _translate_toc_captions(app, doctree) -> None:
+    """The table of contents' part captions ("The course") in the page's language: sphinx-external-toc
+    inserts its toctrees after Sphinx has translated the page, so their captions are looked up here."""
+    if not app.config.language or app.config.language == "en":
+        return
+    from sphinx import addnodes
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir, directory)) for directory in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, domain)
+    if not found:
+        return
+    for toctree in doctree.findall(addnodes.toctree):
+        if toctree.get("caption"):
+            toctree["caption"] = catalog.gettext(toctree["rawcaption"] or toctree["caption"])
+
+
 def _language_links(app, pagename, templatename, context, doctree) -> None:
     """The same page in every language: the switcher's links and the <head>'s hreflang alternates."""
     language = app.config.language or "en"
     root = "../" * pagename.count("/") + ("" if language == "en" else "../")
     site = app.config.kurils_site_root
     links, alternates = [], []
-    for code, name in i18n.LANGUAGES.items():
+    built = i18n.site_languages()
+    if len(built) == 1:
+        return
+    for code, name in ((code, i18n.LANGUAGES[code]) for code in built):
         path = ("" if code == "en" else f"{code}/") + f"{pagename}.html"
         links.append(
             {"code": code, "name": name, "short": i18n.SHORT[code], "url": root + path, "current": code == language}
@@ -252,6 +274,7 @@ def setup(app):
     app.add_config_value("kurils_site_root", "/", "html")
     app.connect("html-page-context", _language_links, priority=100)  # before the theme drops empty templates
     app.connect("config-inited", _derive_addresses)
+    app.connect("doctree-read", _translate_toc_captions)
     app.connect("html-page-context", _keep_relative_links, priority=399)
     app.connect("html-page-context", _relative_404, priority=401)
     app.connect("html-page-context", _notebook_and_launch_links, priority=502)
