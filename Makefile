@@ -16,7 +16,7 @@ help:
 	@echo "make serve    serve the built site on http://127.0.0.1:8000"
 	@echo "make lab      open the course in JupyterLab"
 	@echo "make test     set up and run every test (what CI runs)"
-	@echo "make release  write student notebooks to _build/release (MASTERS=dir for private masters)"
+	@echo "make release  write student notebooks to _build/release (MASTERS=dir for private masters, LANGUAGE=ja|ru)"
 	@echo "make grade SUBMISSIONS=dir [CHAPTER=3] [JOBS=2] [LMS=canvas|moodle ROSTER=export.csv ASSIGNMENT=name]"
 	@echo "              grade a folder of submitted notebooks into a gradebook (and the files the LMS imports)"
 	@echo "make marks    merge the marks for written answers (_build/grades/written/*-marks.csv) into the gradebook"
@@ -75,7 +75,7 @@ test: setup system-deps
 	$(BIN)/python -m pytest
 
 release: setup
-	$(KURILS) release --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER))
+	$(KURILS) release --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(LANGUAGE),--language $(LANGUAGE))
 
 grade: setup
 	$(KURILS) grade $(SUBMISSIONS) --masters $(MASTERS) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(JOBS),--jobs $(JOBS)) \

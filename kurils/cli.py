@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     release = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
     release.add_argument("--masters", type=Path, help="folder of instructor masters (default: the course's exercises/)")
     release.add_argument("--chapter", help="one chapter only (e.g. 3 or ch03); default: every chapter")
+    release.add_argument(
+        "--language", default="en", choices=["en", "ja", "ru"], help="the notebooks' language (the checks are the same)"
+    )
     release.add_argument("--out", type=Path, default=grading.RELEASE, help="folder to hand out (default %(default)s)")
     release.add_argument(
         "--autograder", type=Path, default=grading.AUTOGRADER, help="private folder for the autograder zips"
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"wrote {geography.write()}")
     elif args.command == "release":
         for name, path in grading.release(
-            args.masters or grading.default_masters(), args.out, args.autograder, args.chapter
+            args.masters or grading.default_masters(), args.out, args.autograder, args.chapter, language=args.language
         ).items():
             print(f"{name}: {path}")
         print(f"Hand out {args.out} (notebooks, data, README, requirements.txt).")

@@ -262,18 +262,34 @@ def _release(
     chapter: str | int | None = None,
     with_data: bool = True,
     run_tests: bool = True,
+    language: str = "en",
 ) -> dict[str, Path]:
     """Write student notebooks (and the data they read) into ``out``, autograder zips into ``autograder_dir``.
 
     ``out`` is ready to hand out, upload to an LMS or push to the git repository a JupyterHub's
-    nbgitpuller link pulls from; ``autograder_dir`` is for the teacher only.
+    nbgitpuller link pulls from; ``autograder_dir`` is for the teacher only. With ``language`` ``ja`` or
+    ``ru``, the notebooks' text is in that language (locales/LANG/kernel/exercises); their code and
+    checks are the masters', so the same masters grade them.
     """
     out, autograder_dir = Path(out), Path(autograder_dir)
     if autograder_dir.resolve() == out.resolve() or autograder_dir.resolve().is_relative_to(out.resolve()):
         raise SystemExit(f"the autograder folder {autograder_dir} must not be inside the student folder {out}")
     written = {}
     selected = _select(masters_dir, chapter)
-    assigned = assign_all({name: (master, BUILD / "assign" / name) for name, master in selected.items()}, run_tests)
+    work = {name: BUILD / "assign" / name for name in selected}
+    if language != "en":
+        from kurils import i18n
+
+        if language not in i18n.TRANSLATIONS:
+            raise SystemExit(
+                f"no exercise notebooks in {language!r}: the course's languages are {', '.join(i18n.LANGUAGES)}"
+            )
+        selected = {
+            name: i18n.translated_master(master, language, BUILD / "translated" / language / name)
+            for name, master in selected.items()
+        }
+        work = {name: BUILD / "assign" / f"{name}-{language}" for name in selected}
+    assigned = assign_all({name: (master, work[name]) for name, master in selected.items()}, run_tests)
     from kurils import notebooks  # the repository URL is one setting, in _config.yml
 
     install = notebooks.install_cell(notebooks.repository())

@@ -254,15 +254,62 @@ def quiz_strings(item) -> list[str]:
 
 
 def kernel_templates() -> dict[str, list[str]]:
-    """Catalogue name -> its English messages, for what the chapters' code shows (the self-checks)."""
+    """Catalogue name -> its English messages, for the text that is not in a page: what the chapters' code
+    shows (the self-checks, ``quizzes/chNN``) and the exercise notebooks' text (``exercises/chNN``)."""
     import json
 
     from kurils.selfcheck import QUIZ_DIR
 
-    return {
+    templates = {
         f"quizzes/{path.stem}": quiz_strings(json.loads(path.read_text(encoding="utf-8")))
         for path in sorted(QUIZ_DIR.glob("*.json"))
     }
+    for path in sorted((ROOT / "exercises").glob("*/*.md")):
+        if path.stem == path.parent.name:
+            templates[f"exercises/{path.stem}"] = exercise_blocks(path)
+    return templates
+
+
+def _blocks(markdown: str) -> list[str]:
+    return [block.strip() for block in re.split(r"\n[ \t]*\n", markdown) if block.strip()]
+
+
+def exercise_blocks(master: Path) -> list[str]:
+    """The text of an exercise master's Markdown cells, paragraph by paragraph (code and otter's cells stay)."""
+    import jupytext
+
+    blocks = [
+        block for cell in jupytext.read(master).cells if cell.cell_type == "markdown" for block in _blocks(cell.source)
+    ]
+    return list(dict.fromkeys(blocks))
+
+
+def translated_master(master: Path, language: str, folder: Path) -> Path:
+    """A copy of an exercise master (and the files beside it) in ``folder``, its text in ``language``.
+
+    Only the Markdown cells change; the code, the public and hidden tests and otter's settings are the
+    English master's, so a notebook in any language is graded by the same checks. Untranslated
+    paragraphs stay in English and are counted in the warning.
+    """
+    import jupytext
+
+    words = kernel_translations(language, f"exercises/{master.stem}")
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(master.parent, folder)
+    notebook = jupytext.read(master)
+    missing = 0
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            parts = _blocks(cell.source)
+            missing += sum(1 for block in parts if block not in words)
+            cell.source = "\n\n".join(words.get(block, block) for block in parts)
+    if missing:
+        print(
+            f"warning: {missing} paragraphs of {master.name} have no {LANGUAGES[language]} translation; left in English"
+        )
+    target = folder / master.name
+    jupytext.write(notebook, target, fmt="md:myst")
+    return target
 
 
 def update_kernel(languages: list[str] | None = None) -> None:

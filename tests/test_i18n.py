@@ -3,14 +3,17 @@ neutral narration, and the three-language site: /, /ja/, /ru/, with a switcher, 
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 from babel.messages.catalog import Catalog
 from browsing import SCREENSHOTS, open_page
 
-from kurils import i18n, neutrality, selfcheck, site
+from kurils import grading, i18n, neutrality, selfcheck, site
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = site.toc_files(ROOT / "_toc.yml")
@@ -142,6 +145,31 @@ def test_a_missing_translation_falls_back_to_english():
     shown = selfcheck.translated(question, {"Q?": "質問？"})
     assert shown["question"] == "質問？" and shown["answers"][0]["answer"] == "A" and shown["type"] == "multiple_choice"
     assert Catalog  # babel is what reads the catalogues, in a student's kernel too
+
+
+@pytest.mark.slow
+def test_a_japanese_release_reads_in_japanese_keeps_the_code_and_is_graded_by_the_english_masters(tmp_path, released):
+    written = grading.release(ROOT / "exercises", tmp_path / "out", tmp_path / "private", chapter=1, language="ja")
+    student = nbformat.read(written["ch01"], as_version=4)
+    english = nbformat.read(released["ch01"], as_version=4)
+    text = "\n".join(cell.source for cell in student.cells if cell.cell_type == "markdown")
+    words = i18n.kernel_translations("ja", "exercises/ch01")
+    first = i18n.exercise_blocks(ROOT / "exercises" / "ch01" / "ch01.md")[1]
+    assert words[first] in text and first not in text, "the notebook's text is in Japanese"
+    code = [cell.source for cell in student.cells if cell.cell_type == "code"]
+    assert code == [cell.source for cell in english.cells if cell.cell_type == "code"], "the same code and checks"
+    assert "# HIDDEN" not in written["ch01"].read_text(encoding="utf-8")
+
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    solution = ROOT / "_build" / "assign" / "ch01-ja" / "dist" / "autograder" / "ch01.ipynb"
+    shutil.copyfile(solution, submissions / "yuki.ipynb")
+    gradebook = grading.grade(submissions, ROOT / "exercises", tmp_path / "grades", time_limit=60, chapter=1, jobs=1)
+    with gradebook.open(encoding="utf-8") as handle:
+        row = next(csv.DictReader(handle))
+    assert float(row["total"]) == float(row["possible"]) - 3 > 0, "full marks but q6 (by hand), by the English masters"
+    with pytest.raises(SystemExit, match="no exercise notebooks in 'fr'"):
+        grading.release(ROOT / "exercises", tmp_path / "fr", tmp_path / "private-fr", chapter=1, language="fr")
 
 
 # The built site: three languages from one source.
