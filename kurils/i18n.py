@@ -264,6 +264,9 @@ def kernel_templates() -> dict[str, list[str]]:
         f"quizzes/{path.stem}": quiz_strings(json.loads(path.read_text(encoding="utf-8")))
         for path in sorted(QUIZ_DIR.glob("*.json"))
     }
+    from kurils.widgets import island_map
+
+    templates["labels"] = island_map.texts()
     for path in sorted((ROOT / "exercises").glob("*/*.md")):
         if path.stem == path.parent.name:
             templates[f"exercises/{path.stem}"] = exercise_blocks(path)
@@ -481,8 +484,15 @@ def build(language: str, strict: bool = True, all_pages: bool = False) -> Path:
     """Build the site in ``language`` into _build/i18n/LANG/_build/html (the English build's execution cache)."""
     out = write_build_catalogues(language)
     work = BUILD / "i18n" / language
+    extra = BUILD / f"site-extra-{language}"  # its downloads, the exercise notebooks in its language
+    extra.mkdir(parents=True, exist_ok=True)
     config = _derived_config(
-        work / "_config.yml", language=language, locale_dirs=[str(out)], gettext_compact=False, gettext_uuid=False
+        work / "_config.yml",
+        language=language,
+        locale_dirs=[str(out)],
+        gettext_compact=False,
+        gettext_uuid=False,
+        html_extra_path=[str(extra)],
     )
     result = _jupyter_book(
         "--config",

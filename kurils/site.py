@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,18 +62,32 @@ def _vendor() -> Path:
     return VENDOR
 
 
-def publish_exercises() -> Path:
-    """Put the student notebooks (no solutions, no hidden tests) on the site for download."""
-    target = EXTRA / notebooks.SITE_EXERCISES
+def publish_exercises(language: str = "en") -> Path:
+    """Put the student notebooks (no solutions, no hidden tests) on the site for download; for a translated
+    edition, in that language (its extra files are ``_build/site-extra-LANG``)."""
+    target = extra_files(language) / notebooks.SITE_EXERCISES
     masters = grading.masters(ROOT / "exercises")
+
+    def changed(name: str, path: Path) -> float:
+        catalogue = i18n.LOCALES / language / "kernel" / "exercises" / f"{name}.po"
+        return max([path.stat().st_mtime] + ([catalogue.stat().st_mtime] if catalogue.exists() else []))
+
     fresh = target.exists() and all(
-        (target / f"{name}.ipynb").exists() and (target / f"{name}.ipynb").stat().st_mtime > path.stat().st_mtime
+        (target / f"{name}.ipynb").exists() and (target / f"{name}.ipynb").stat().st_mtime > changed(name, path)
         for name, path in masters.items()
     )
     if not fresh:
         shutil.rmtree(target, ignore_errors=True)
-        grading.release(ROOT / "exercises", target, with_data=False, run_tests=False)  # tests check the solutions
+        with tempfile.TemporaryDirectory(prefix="kurils-autograder-") as private:
+            # A translated release's autograder zips are the English ones but for the text: not kept.
+            autograder = grading.AUTOGRADER if language == "en" else Path(private)
+            grading.release(ROOT / "exercises", target, autograder, with_data=False, run_tests=False, language=language)
     return target
+
+
+def extra_files(language: str = "en") -> Path:
+    """The files a site edition serves as they are (html_extra_path): downloads and student notebooks."""
+    return EXTRA if language == "en" else BUILD / f"site-extra-{language}"
 
 
 def _fingerprint() -> str:
@@ -152,6 +167,13 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     if builder == "html":
         light.lighten(out)  # inline icons, no render-blocking scripts, versioned static files (issue 14)
         for language in i18n.site_languages()[1:]:  # the same pages in Japanese and Russian, at /ja/ and /ru/
+            shutil.copytree(
+                EXTRA,
+                extra_files(language),
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns(notebooks.SITE_EXERCISES),
+            )
+            publish_exercises(language)  # the exercise notebooks in the page's language
             edition = i18n.build(language, strict, all_pages=book.all_pages)
             light.lighten(edition)
             shutil.rmtree(out / language, ignore_errors=True)

@@ -191,6 +191,15 @@ def test_every_page_exists_in_every_language_with_its_language_declared(built_si
     assert "クリミア" in japanese and "Крым" in russian
 
 
+def test_each_edition_offers_the_exercise_notebooks_in_its_language(built_site):
+    first = i18n.exercise_blocks(ROOT / "exercises" / "ch01" / "ch01.md")[1]
+    for language in i18n.TRANSLATIONS:
+        notebook = nbformat.read(built_site / language / "exercise-notebooks" / "ch01.ipynb", as_version=4)
+        text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+        assert i18n.kernel_translations(language, "exercises/ch01")[first] in text and first not in text, language
+        assert "grader.check(" in "".join(cell.source for cell in notebook.cells)
+
+
 def test_the_language_switcher_leads_to_the_same_page_in_each_language(built_site):
     for language in i18n.LANGUAGES:
         folder = built_site if language == "en" else built_site / language
@@ -240,6 +249,24 @@ def test_a_japanese_self_check_asks_and_answers_in_japanese(server, browser):
     assert box.locator(".ks-feedback").inner_text().startswith("✘ まだです：")
     assert words[wrong["feedback"]] in box.inner_text()
     assert page.locator(f".kurils-selfcheck:visible:has-text({question['question']!r})").count() == 0
+    page.close()
+    assert outside == [] and errors == []
+
+
+@pytest.mark.parametrize(("language", "area"), [("ja", "面積"), ("ru", "Площадь")])
+def test_the_island_map_speaks_the_pages_language(server, browser, language, area):
+    words = i18n.kernel_translations(language, "labels")
+    page, outside, errors = open_page(browser, f"{server}/{language}/chapters/01-islands.html")
+    island_map = page.locator(".kurils-island-map").first
+    label = island_map.locator("text.island-label[data-for='etorofu']")
+    label.wait_for(timeout=20000)
+    assert label.inner_text() == words["Etorofu/Iturup"] != "Etorofu/Iturup"
+    assert island_map.locator(".controls button").first.inner_text() == words["All four"]
+    island_map.locator("path.island[data-id='etorofu']").first.click()
+    info = island_map.locator(".info")
+    assert info.locator("h4").inner_text() == words["Etorofu/Iturup"]
+    assert info.locator("dt").first.inner_text() == area
+    assert island_map.get_attribute("lang") == language
     page.close()
     assert outside == [] and errors == []
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from kurils import data, geography
+from kurils import data, geography, i18n
 
 WIDTH = 760
 #: Buttons that highlight groups of islands often discussed together.
@@ -34,6 +34,7 @@ LABELS = {
     "hokkaido": (144.0, 43.5, "middle"),
     "urup": (149.55, 46.05, "end"),
 }
+MAP_TITLE = "Map of the four islands (Habomai, Shikotan, Kunashiri/Kunashir, Etorofu/Iturup) and eastern Hokkaido"
 CONTEXT_LABELS = {"hokkaido": "Hokkaido", "urup": "Uruppu/Urup"}
 SEAS = [("Sea of Okhotsk", 144.7, 45.3), ("Pacific Ocean", 148.6, 43.3)]
 #: Where each line's label goes (lon, lat, anchor) and its words on the map; others use their first point.
@@ -165,7 +166,7 @@ def _svg(islands: list[dict], lines: list[dict] | None = None) -> str:
     for sea, lon, lat in SEAS:
         x, y = project(lon, lat)
         labels.append(f'<text class="sea-label" x="{x}" y="{y}">{sea}</text>')
-    title = "Map of the four islands (Habomai, Shikotan, Kunashiri/Kunashir, Etorofu/Iturup) and eastern Hokkaido"
+    title = MAP_TITLE
     layers = _line_layers(lines or [], project, outlines["bbox"])
     arrow = '<marker id="kurils-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" '
     arrow += 'orient="auto">'
@@ -191,6 +192,24 @@ def _island_records() -> list[dict]:
     ]
 
 
+def texts() -> list[str]:
+    """Every English text of the map that comes from the data or this module (the catalogue
+    ``locales/LANG/kernel/labels``); the widget's own words are in island_map.js."""
+    records = _island_records()
+    lines = geography.load_lines()["features"]
+    found = [label for label, _ in GROUPS] + [pair(row) for row in records]
+    found += list(CONTEXT_LABELS.values()) + [sea for sea, *_ in SEAS]
+    found += [word for *_, words in LINE_LABELS.values() for word in words]
+    found += [f["properties"][key] for f in lines for key in ("label", "description")]
+    found += [row["distance_from"] for row in records] + [MAP_TITLE]
+    return list(dict.fromkeys(found))
+
+
+def translations() -> dict[str, dict[str, str]]:
+    """Language -> English text -> its translation, for every language the outputs carry but English."""
+    return {code: i18n.kernel_translations(code, "labels") for code in i18n.output_languages() if code != "en"}
+
+
 class IslandMap(anywidget.AnyWidget):
     """Clickable map of the four islands; ``selected`` lists the ids of the highlighted ones."""
 
@@ -205,6 +224,8 @@ class IslandMap(anywidget.AnyWidget):
     lines = traitlets.List().tag(sync=True)
     #: Ids of the lines shown, e.g. ``["1855", "administration"]``.
     layers = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    #: The map's texts in the course's other languages; the page's language picks one (island_map.js).
+    translations = traitlets.Dict().tag(sync=True)
 
     def __init__(self, selected: list[str] | None = None, layers: list[str] | None = None, **kwargs) -> None:
         records = _island_records()
@@ -214,6 +235,7 @@ class IslandMap(anywidget.AnyWidget):
             islands=records,
             groups=[{"label": label, "ids": ids} for label, ids in GROUPS],
             lines=_line_records(lines),
+            translations=translations(),
             **kwargs,
         )
         if selected:
