@@ -223,15 +223,15 @@ def test_switching_language_on_a_phone_and_searching_in_each_language(server, br
     assert switcher.get_by_role("link", name="日本語").get_attribute("aria-current") == "page"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     switcher.get_by_role("link", name="RU").click()
-    page.wait_for_url(f"**/ru/{CH7}.html")
+    page.wait_for_url(f"**/ru/{CH7}.html", timeout=60000)
     assert page.evaluate("document.documentElement.lang") == "ru"
     page.get_by_role("navigation", name="Языки").get_by_role("link", name="EN").click()
-    page.wait_for_url(f"{server}/{CH7}.html")
+    page.wait_for_url(f"{server}/{CH7}.html", timeout=60000)
     for language, word in [("ja", "択捉島"), ("ru", "Итуруп"), ("en", "Iturup")]:
         prefix = "" if language == "en" else f"{language}/"
         page.goto(f"{server}/{prefix}search.html?q={word}", wait_until="networkidle")
         results = page.locator("#search-results ul.search li")
-        results.first.wait_for(timeout=20000)
+        results.first.wait_for(timeout=60000)  # the search index loads on the search page only
         assert results.count() >= 3, f"{language}: {results.count()} results for {word}"
     page.close()
     assert outside == [] and errors == []
@@ -260,7 +260,7 @@ def test_the_island_map_speaks_the_pages_language(server, browser, language, are
     island_map = page.locator(".kurils-island-map").first
     label = island_map.locator("text.island-label[data-for='etorofu']")
     label.wait_for(timeout=20000)
-    assert label.inner_text() == words["Etorofu/Iturup"] != "Etorofu/Iturup"
+    assert label.text_content() == words["Etorofu/Iturup"] != "Etorofu/Iturup"
     assert island_map.locator(".controls button").first.inner_text() == words["All four"]
     island_map.locator("path.island[data-id='etorofu']").first.click()
     info = island_map.locator(".info")
