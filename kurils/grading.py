@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import multiprocessing
@@ -104,10 +105,19 @@ def solution_lines(master: Path) -> list[str]:
 
 def leaks(text: str, master: Path) -> list[str]:
     """What in ``text`` gives away a solution or a hidden test of ``master``."""
+    hidden, solutions = _secrets(str(master), Path(master).stat().st_mtime_ns)
     found = [f"marker {m!r}" for m in LEAK_MARKERS if m in text]
-    found += [f"hidden test {t.splitlines()[0]!r}" for t in hidden_tests(master) if t.splitlines()[0] in text]
-    found += [f"solution line {s!r}" for s in solution_lines(master) if s in text]
+    found += [f"hidden test {t!r}" for t in hidden if t in text]
+    found += [f"solution line {s!r}" for s in solutions if s in text]
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _secrets(master: str, mtime_ns: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A master's hidden tests (first lines) and solution lines, read once per version of the file: a leak
+    scan asks for them for every file it reads (thousands of times)."""
+    hidden = tuple(test.splitlines()[0] for test in hidden_tests(Path(master)))
+    return hidden, tuple(solution_lines(Path(master)))
 
 
 def chapter_name(chapter: str | int) -> str:
