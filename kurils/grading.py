@@ -3,9 +3,9 @@
 ``release`` turns each instructor master (``exercises/chNN/chNN.md``, a MyST
 notebook in otter-assign format) into a student notebook without solutions or
 hidden tests, and an autograder zip that only the teacher keeps. ``grade`` runs
-every submitted notebook in a folder against those zips, one at a time, each in
-a scratch copy with a time limit, and writes a gradebook CSV and a feedback file
-per student. A submission that is empty, not JSON, raises or loops still gets a
+every submitted notebook in a folder against those zips, several at once (one per
+core by default), each in a scratch copy with a time limit, and writes a gradebook
+CSV and a feedback file per student. A submission that is empty, not JSON, raises or loops still gets a
 row saying so; the originals are never modified.
 """
 
