@@ -21,8 +21,6 @@ import functools
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,10 +111,16 @@ def output_languages() -> list[str]:
     return ["en"] + [code for code in TRANSLATIONS if (_kernel_locales() / code / "kernel").is_dir()]
 
 
+def kernel_catalogue(language: str, name: str, locales: Path | None = None) -> Path:
+    """Where a kernel catalogue (``quizzes/ch01``, ``exercises/ch01``, ``labels``) of ``language`` is kept:
+    under ``locales``, by default the repository's."""
+    return (locales or LOCALES) / language / "kernel" / f"{name}.po"
+
+
 @functools.lru_cache(maxsize=64)
 def kernel_translations(language: str, name: str) -> dict[str, str]:
     """English -> ``language`` for one kernel catalogue (``quizzes/ch01``); fuzzy and empty ones left out."""
-    path = _kernel_locales() / language / "kernel" / f"{name}.po"
+    path = kernel_catalogue(language, name, _kernel_locales())
     if language == "en" or not path.exists():
         return {}
     return {m.id: m.string for m in messages(read(path)) if m.string and not m.fuzzy}
@@ -144,38 +148,32 @@ def _target(content: str) -> str:
     return (match.group(1) if match else content).strip()
 
 
-def _config() -> dict:
-    from kurils import notebooks
-
-    return notebooks.config()
-
-
-def _derived_config(path: Path, **sphinx: object) -> Path:
-    """Write the book's _config.yml with Sphinx settings added (for the gettext and language builds)."""
+def _derived_config(path: Path, run: bool = True, **sphinx: object) -> Path:
+    """Write the book's _config.yml with Sphinx settings added (for the gettext and language builds), using
+    the English build's execution cache, or (``run=False``) running no notebook."""
     import yaml
 
-    config = copy.deepcopy(_config())
+    from kurils import notebooks, site
+
+    config = copy.deepcopy(notebooks.config())
     config.setdefault("sphinx", {}).setdefault("config", {}).update(sphinx)
-    config["execute"] = {**config.get("execute", {}), "cache": str(BUILD / ".jupyter_cache")}
+    config["execute"] = {**config.get("execute", {}), "cache": str(site.CACHE)}
+    if not run:
+        config["execute"]["execute_notebooks"] = "off"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-def _jupyter_book(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), *args], cwd=ROOT)
-
-
 def extract(out: Path = POT) -> Path:
     """Write the English pages' messages as .pot files to ``out`` (no notebook is run)."""
-    import yaml
+    from kurils import site
 
     work = out.parent / f"{out.name}-work"
-    config = _derived_config(work / "_config.yml", gettext_compact=False, gettext_uuid=False, gettext_location=False)
-    text = yaml.safe_load(config.read_text(encoding="utf-8"))
-    text["execute"]["execute_notebooks"] = "off"
-    config.write_text(yaml.safe_dump(text, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = _jupyter_book(
+    config = _derived_config(
+        work / "_config.yml", run=False, gettext_compact=False, gettext_uuid=False, gettext_location=False
+    )
+    result = site.jupyter_book(
         "--config", str(config), "--path-output", str(work), "--builder", "custom", "--custom-builder", "gettext", "-q"
     )
     if result.returncode != 0:
@@ -198,7 +196,7 @@ def stale(language: str, pot: Path) -> dict[str, list[str]]:
         if lacking:
             missing[page] = lacking
     for name, strings in kernel_templates().items():
-        path = LOCALES / language / "kernel" / f"{name}.po"
+        path = kernel_catalogue(language, name)
         known = {m.id for m in messages(read(path))} if path.exists() else set()
         lacking = [text for text in strings if text not in known]
         if lacking:
@@ -325,11 +323,11 @@ def update_kernel(languages: list[str] | None = None) -> None:
         for text in strings:
             template.add(text)
         for language in languages or TRANSLATIONS:
-            path = LOCALES / language / "kernel" / f"{name}.po"
+            path = kernel_catalogue(language, name)
             catalogue = read(path) if path.exists() else Catalog(locale=language, fuzzy=False, creation_date=STAMP)
             catalogue.update(template, no_fuzzy_matching=False)
             catalogue.obsolete.clear()
-            _write_if_changed(catalogue, path)
+            write(catalogue, path)
 
 
 def read(path: Path):
@@ -340,11 +338,16 @@ def read(path: Path):
 
 
 def write(catalogue, path: Path) -> None:
+    """Write a catalogue, only when it changed: Sphinx re-reads the pages whose catalogue is newer."""
+    import io
+
     from babel.messages.pofile import write_po
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalogue, width=0, include_previous=True)
+    buffer = io.BytesIO()
+    write_po(buffer, catalogue, width=0, include_previous=True)
+    if not path.exists() or path.read_bytes() != buffer.getvalue():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(buffer.getvalue())
 
 
 def messages(catalogue) -> list:
@@ -403,7 +406,7 @@ def problems(english: str, translation: str) -> list[str]:
         found.append("footnote markers differ")
     if english.count("**") != translation.count("**"):
         found.append("bold markers (**) differ in number")
-    if english.strip().endswith(":") != translation.strip().endswith((":", "：")) and english.strip().endswith(":"):
+    if english.strip().endswith(":") and not translation.strip().endswith((":", "：")):
         found.append("the English ends with ':' (a list or quotation follows); keep it")
     return found
 
@@ -460,32 +463,20 @@ def write_build_catalogues(language: str) -> Path:
                 message.string = ROLE.sub(retarget, message.string)
                 if NUMBERED.match(message.id):  # "7. Title": a heading, not a numbered list when re-parsed
                     message.string = NUMBERED.sub(r"\1\\. ", message.string, count=1)
-        _write_if_changed(catalogue, folder / f"{page}.po")
+        write(catalogue, folder / f"{page}.po")
     pages = {folder / f"{page}.po" for page in catalogue_files(language, kernel=False)}
     for stale in set(folder.rglob("*.po")) - pages:
         stale.unlink()
     return out
 
 
-def _write_if_changed(catalogue, path: Path) -> None:
-    """Write a catalogue only when it changed: Sphinx re-reads the pages whose catalogue is newer."""
-    import io
+def build(language: str, extra: Path, strict: bool = True, all_pages: bool = False) -> Path:
+    """Build the site in ``language`` into _build/i18n/LANG/_build/html (the English build's execution cache),
+    serving the files in ``extra`` as they are (its downloads: the exercise notebooks in its language)."""
+    from kurils import site
 
-    from babel.messages.pofile import write_po
-
-    buffer = io.BytesIO()
-    write_po(buffer, catalogue, width=0, include_previous=True)
-    if not path.exists() or path.read_bytes() != buffer.getvalue():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(buffer.getvalue())
-
-
-def build(language: str, strict: bool = True, all_pages: bool = False) -> Path:
-    """Build the site in ``language`` into _build/i18n/LANG/_build/html (the English build's execution cache)."""
     out = write_build_catalogues(language)
     work = BUILD / "i18n" / language
-    extra = BUILD / f"site-extra-{language}"  # its downloads, the exercise notebooks in its language
-    extra.mkdir(parents=True, exist_ok=True)
     config = _derived_config(
         work / "_config.yml",
         language=language,
@@ -494,7 +485,7 @@ def build(language: str, strict: bool = True, all_pages: bool = False) -> Path:
         gettext_uuid=False,
         html_extra_path=[str(extra)],
     )
-    result = _jupyter_book(
+    result = site.jupyter_book(
         "--config",
         str(config),
         "--path-output",

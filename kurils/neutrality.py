@@ -72,15 +72,19 @@ def loaded_terms(data_dir: Path = data.DATA_DIR) -> list[tuple[str, re.Pattern]]
     return terms
 
 
-def narration(text: str) -> str:
-    """The part of ``text`` in the course's own voice: markup and quotations removed, attributed sentences dropped."""
+def narration(text: str, language: str = "en") -> str:
+    """The part of ``text`` in the course's own voice: markup and quotations removed, attributed sentences
+    dropped. In Japanese or Russian, sentences also end at 。！？ and attribution words of that language count."""
     text = _QUOTED.sub(" ", _MARKUP.sub(" ", text))
-    return " ".join(s for s in _SENTENCE.split(text) if not ATTRIBUTION.search(s))
+    if language == "en":
+        return " ".join(s for s in _SENTENCE.split(text) if not ATTRIBUTION.search(s))
+    own = TRANSLATED_ATTRIBUTION[language]
+    return " ".join(s for s in _SENTENCE_ANY.split(text) if not own.search(s) and not ATTRIBUTION.search(s))
 
 
-def find(text: str, terms: list[tuple[str, re.Pattern]]) -> list[tuple[str, str]]:
+def find(text: str, terms: list[tuple[str, re.Pattern]], language: str = "en") -> list[tuple[str, str]]:
     """``(term id, word found)`` for each loaded word in the narration of ``text``."""
-    own = narration(text)
+    own = narration(text, language)
     return [(term, match.group(0)) for term, pattern in terms for match in pattern.finditer(own)]
 
 
@@ -229,13 +233,6 @@ def translated_terms(language: str) -> list[tuple[str, re.Pattern]]:
     ]
 
 
-def translated_narration(text: str, language: str) -> str:
-    """The part of a translated text in the course's own voice (as :func:`narration`, in that language)."""
-    text = _QUOTED.sub(" ", _MARKUP.sub(" ", text))
-    attribution = TRANSLATED_ATTRIBUTION[language]
-    return " ".join(s for s in _SENTENCE_ANY.split(text) if not attribution.search(s) and not ATTRIBUTION.search(s))
-
-
 def _quoted_english(page: Path) -> str:
     """The English page's block quotations and epigraphs: other people's words, translated as such."""
     lines = page.read_text(encoding="utf-8").split("\n") if page.exists() else []
@@ -263,9 +260,7 @@ def translation_findings(language: str, root: Path | None = None) -> list[Findin
         for message in i18n.messages(i18n.read(path)):
             if not message.string or (quoted and " ".join(message.id.split())[:60] in quoted):
                 continue
-            own = translated_narration(message.string, language)
-            for term, pattern in terms:
-                for match in pattern.finditer(own):
-                    place = f"message {message.id[:50]!r}"
-                    found.append(Finding(f"{language}/{page}.po", place, term, match.group(0), message.string))
+            place = f"message {message.id[:50]!r}"
+            for term, word in find(message.string, terms, language):
+                found.append(Finding(f"{language}/{page}.po", place, term, word, message.string))
     return found

@@ -69,7 +69,7 @@ def publish_exercises(language: str = "en") -> Path:
     masters = grading.masters(ROOT / "exercises")
 
     def changed(name: str, path: Path) -> float:
-        catalogue = i18n.LOCALES / language / "kernel" / "exercises" / f"{name}.po"
+        catalogue = i18n.kernel_catalogue(language, f"exercises/{name}")
         return max([path.stat().st_mtime] + ([catalogue.stat().st_mtime] if catalogue.exists() else []))
 
     fresh = target.exists() and all(
@@ -159,7 +159,7 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     EXTRA.mkdir(parents=True, exist_ok=True)  # html_extra_path must exist when Sphinx starts
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         downloads = pool.submit(_publish_downloads)
-        book = _jupyter_book(all_pages, builder, strict)
+        book, all_pages = _build_book(all_pages, builder, strict)
         downloads.result()  # a failed release stops the build here
     if book.returncode != 0:
         raise SystemExit(f"the book did not build cleanly (exit {book.returncode}); see the warnings above.")
@@ -174,7 +174,7 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
                 ignore=shutil.ignore_patterns(notebooks.SITE_EXERCISES),
             )
             publish_exercises(language)  # the exercise notebooks in the page's language
-            edition = i18n.build(language, strict, all_pages=book.all_pages)
+            edition = i18n.build(language, extra_files(language), strict, all_pages)
             light.lighten(edition)
             shutil.rmtree(out / language, ignore_errors=True)
             shutil.copytree(edition, out / language)
@@ -242,7 +242,13 @@ def toc_files(toc: Path) -> list[str]:
     return files
 
 
-def _jupyter_book(all_pages: bool, builder: str, strict: bool) -> subprocess.CompletedProcess:
+def jupyter_book(*args: str) -> subprocess.CompletedProcess:
+    """Run ``jupyter-book build ROOT ARGS`` with this environment's Jupyter Book."""
+    return subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), *args], cwd=ROOT)
+
+
+def _build_book(all_pages: bool, builder: str, strict: bool) -> tuple[subprocess.CompletedProcess, bool]:
+    """Build the English book; return the result and whether every page was rebuilt (the editions follow)."""
     stamp = BUILD / ".inputs-fingerprint"
     fingerprint = _fingerprint()
     if not stamp.exists() or stamp.read_text() != fingerprint:
@@ -252,17 +258,15 @@ def _jupyter_book(all_pages: bool, builder: str, strict: bool) -> subprocess.Com
         # Every page must run, so run them side by side first; after an edit, the build reruns the few changed.
         # In a process of its own: jupyter-cache forks its workers, and this one may have threads running.
         subprocess.run([sys.executable, "-m", "kurils.cli", "execute"], cwd=ROOT, check=False)
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT)]
-    command += ["-nW", "--keep-going"] if strict else []
+    command = ["-nW", "--keep-going"] if strict else []
     if all_pages:
         command.append("--all")
     if builder != "html":
         command += ["--builder", builder]
-    result = subprocess.run(command, cwd=ROOT)
+    result = jupyter_book(*command)
     if result.returncode == 0:
         stamp.write_text(fingerprint)
-    result.all_pages = all_pages  # the language editions are rebuilt whole when the English is
-    return result
+    return result, all_pages
 
 
 def serve(port: int = 8000) -> None:

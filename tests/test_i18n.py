@@ -112,8 +112,7 @@ def test_the_narrator_uses_no_loaded_word_in_either_language(language):
     ],
 )
 def test_the_loaded_word_check_tells_narration_from_quotation(language, text, loaded):
-    own = neutrality.translated_narration(text, language)
-    hits = [m.group(0) for _, pattern in neutrality.translated_terms(language) for m in pattern.finditer(own)]
+    hits = [word for _, word in neutrality.find(text, neutrality.translated_terms(language), language)]
     assert bool(hits) == loaded, hits
 
 
