@@ -227,7 +227,10 @@ def measure_builds(book: Book, logs: Path) -> dict:
     logs.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(book.root / "_build", ignore_errors=True)
     cold = run_build(book, logs / f"{book.name}-cold.log")
-    noop = run_build(book, logs / f"{book.name}-noop.log")
+    # The no-op rebuild is short, so one busy moment on a shared machine can double it: take the faster of two.
+    noop = min(
+        (run_build(book, logs / f"{book.name}-noop{n}.log") for n in (1, 2)), key=lambda result: result["seconds"]
+    )
     append_sentence(book.edit)
     edit = run_build(book, logs / f"{book.name}-edit.log")
     if SENTENCE.strip() not in " ".join(p.read_text(encoding="utf-8") for p in book.html.rglob("*.html")):
