@@ -262,13 +262,29 @@ def kernel_templates() -> dict[str, list[str]]:
         f"quizzes/{path.stem}": quiz_strings(json.loads(path.read_text(encoding="utf-8")))
         for path in sorted(QUIZ_DIR.glob("*.json"))
     }
-    from kurils.widgets import island_map
+    from kurils.widgets import comparer, island_map, scenario_explorer, summits, timeline
 
     templates["labels"] = island_map.texts()
+    templates["widgets/words"] = widget_words()
+    widgets = {"timeline": timeline, "summits": summits, "scenarios": scenario_explorer, "comparer": comparer}
+    templates |= {f"widgets/{name}": module.texts() for name, module in widgets.items()}
     for path in sorted((ROOT / "exercises").glob("*/*.md")):
         if path.stem == path.parent.name:
             templates[f"exercises/{path.stem}"] = exercise_blocks(path)
     return templates
+
+
+#: A widget script's words: the literal of each ``tr("...")`` call (kurils/widgets/words.js).
+WIDGET_WORD = re.compile(r'\btr\("((?:[^"\\]|\\.)*)"')
+
+
+def widget_words() -> list[str]:
+    """The data widgets' own words, in the order their scripts use them (the catalogue ``widgets/words``)."""
+    import json
+
+    scripts = sorted((ROOT / "kurils" / "widgets").glob("*.js"))
+    found = [json.loads(f'"{word}"') for path in scripts for word in WIDGET_WORD.findall(path.read_text(encoding="utf-8"))]
+    return list(dict.fromkeys(found))
 
 
 def _blocks(markdown: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from html import escape
+from pathlib import Path
 
 import anywidget
 import pandas as pd
@@ -65,6 +66,25 @@ def cite(ids: list[str], sources: dict[str, dict]) -> str:
 def known(kind: str, value: object, choices) -> str:
     """The message for a value that is not one of ``choices``."""
     return f"unknown {kind} {value!r}; known: {', '.join(str(c) for c in choices)}"
+
+
+def esm(script: str) -> str:
+    """A widget's front-end: ``words.js`` (the page's language, ``tr``), then the widget's own ``script``."""
+    here = Path(__file__).parent
+    return (here / "words.js").read_text(encoding="utf-8") + (here / script).read_text(encoding="utf-8")
+
+
+def translations(*catalogues: str) -> dict[str, dict[str, str]]:
+    """Language -> English -> translation, from kernel catalogues such as ``widgets/timeline`` (a widget's data)
+    and ``widgets/words`` (the widgets' own words), for every output language but English: see words.js."""
+    from kurils import i18n
+
+    names = ("widgets/words", *catalogues)
+    return {
+        code: {english: text for name in names for english, text in i18n.kernel_translations(code, name).items()}
+        for code in i18n.output_languages()
+        if code != "en"
+    }
 
 
 class DataWidget(anywidget.AnyWidget):

@@ -13,7 +13,7 @@ from pathlib import Path
 import traitlets
 
 from kurils import data, display
-from kurils.widgets._common import DataWidget, known, records, source_titles
+from kurils.widgets._common import DataWidget, esm, known, records, source_titles, translations
 
 #: The five source documents of the course, in date order.
 DOCUMENTS = ["asan-forum-2013", "valdai-2016", "jamestown-edm-2016", "ifri-pajon-2017", "ru-journal-2018"]
@@ -27,6 +27,18 @@ def _excerpts() -> list[dict]:
     for row in rows:
         row["marked_words"] = [w.strip() for w in row["marked_words"].split(";") if w.strip()]
     return rows
+
+
+def texts() -> list[str]:
+    """The excerpts' words a reader sees but the quotations themselves, which stay in the source's words
+    (the catalogue ``locales/LANG/kernel/widgets/comparer``)."""
+    found = [display.value(topic) for topic in _topics()]
+    found += [row[key] for row in _excerpts() for key in ("speaker", "note") if row[key]]
+    return list(dict.fromkeys(found))
+
+
+def _topics() -> list[str]:
+    return next(f for f in data.schema("excerpts")["fields"] if f["name"] == "topic")["enum"]
 
 
 def highlight(text: str, words: list[str]) -> str:
@@ -46,13 +58,15 @@ def highlight(text: str, words: list[str]) -> str:
 class SourceComparer(DataWidget):
     """Two documents on one topic: ``SourceComparer(left="valdai-2016", right="ru-journal-2018", topic="crimea")``."""
 
-    _esm = Path(__file__).with_name("comparer.js")
+    _esm = esm("comparer.js")
     _css = Path(__file__).with_name("widgets.css")
 
     excerpts = traitlets.List().tag(sync=True)
     documents = traitlets.List().tag(sync=True)
     topics = traitlets.List().tag(sync=True)
     topic_labels = traitlets.Dict().tag(sync=True)
+    #: The excerpts' and the widget's words in the course's other languages; the page's language picks one.
+    translations = traitlets.Dict().tag(sync=True)
 
     left = traitlets.Unicode().tag(sync=True)
     right = traitlets.Unicode().tag(sync=True)
@@ -60,12 +74,12 @@ class SourceComparer(DataWidget):
 
     def __init__(self, left: str = DOCUMENTS[0], right: str = DOCUMENTS[-1], topic: str = "islands-status") -> None:
         titles = source_titles(set(DOCUMENTS))
-        field = next(f for f in data.schema("excerpts")["fields"] if f["name"] == "topic")
         super().__init__(
             excerpts=_excerpts(),
             documents=[{"id": d, **titles[d]} for d in DOCUMENTS],
-            topics=field["enum"],
-            topic_labels={t: display.value(t) for t in field["enum"]},
+            topics=_topics(),
+            topic_labels={t: display.value(t) for t in _topics()},
+            translations=translations("widgets/comparer"),
         )
         self.left, self.right, self.topic = left, right, topic
 

@@ -22,7 +22,7 @@ import anywidget
 import traitlets
 
 from kurils import data, settlement
-from kurils.widgets._common import citations
+from kurils.widgets._common import citations, esm, translations
 from kurils.widgets.island_map import _island_records, _svg, pair
 
 SIDES = ("japan", "russia", "shared", "undecided")
@@ -53,6 +53,15 @@ def _blank(value) -> bool:
 
 def _ids(value) -> list[str]:
     return [] if _blank(value) else [part for part in str(value).split(";") if part]
+
+
+def texts() -> list[str]:
+    """The proposals' and positions' words a reader sees (the catalogue ``locales/LANG/kernel/widgets/scenarios``;
+    the islands' names are the map's, in ``labels``)."""
+    found = [row[key] for row in _records("proposals") for key in ("name", "floated_by", "summary")]
+    found += [row[key] for row in _records("positions") for key in ("stated_by", "statement", "condition")]
+    found += [row["name"] for row in settlement.settlements()]
+    return list(dict.fromkeys(text for text in found if not _blank(text)))
 
 
 def _split_axis() -> tuple[tuple[float, float, float, float], list[float]]:
@@ -111,7 +120,7 @@ class ScenarioExplorer(anywidget.AnyWidget):
     ("" if none); ``explorer.summary()`` gives the sums shown in the widget.
     """
 
-    _esm = Path(__file__).with_name("scenario_explorer.js")
+    _esm = esm("scenario_explorer.js")
     # The map's own styles come first, so the explorer looks right on a page without an IslandMap.
     _css = "\n".join(Path(__file__).with_name(n).read_text() for n in ("island_map.css", "scenario_explorer.css"))
 
@@ -128,6 +137,8 @@ class ScenarioExplorer(anywidget.AnyWidget):
     proposal = traitlets.Unicode("").tag(sync=True)
     assignment = traitlets.Dict().tag(sync=True)
     etorofu_share = traitlets.Float(0.5).tag(sync=True)
+    #: The explorer's words, the data's and the map's in the course's other languages; the page's picks one.
+    translations = traitlets.Dict().tag(sync=True)
 
     def __init__(self, proposal: str = "", assignment: dict | None = None, **kwargs) -> None:
         titles = data.load("sources").set_index("id")["title"]
@@ -160,6 +171,7 @@ class ScenarioExplorer(anywidget.AnyWidget):
                 i for frame in (data.load("proposals"), data.load("positions")) for ids in frame["sources"] for i in ids
             ),
             assignment={row["id"]: "undecided" for row in islands},
+            translations=translations("widgets/scenarios", "labels"),
             **kwargs,
         )
         if proposal:

@@ -14,7 +14,7 @@ from pathlib import Path
 import traitlets
 
 from kurils import data, display
-from kurils.widgets._common import DataWidget, cite, known, records, source_titles
+from kurils.widgets._common import DataWidget, cite, esm, known, records, source_titles, translations
 
 COLUMNS = ["id", "date", "end_date", "place", "format", "occasion", "outcome", "sources", "note"]
 FORMATS = {
@@ -22,10 +22,18 @@ FORMATS = {
 }
 
 
+def texts() -> list[str]:
+    """The meetings' words a reader sees (the catalogue ``locales/LANG/kernel/widgets/summits``)."""
+    meetings = records(data.load("meetings").sort_values("date"), COLUMNS)
+    found = list(FORMATS.values())
+    found += [row[key] for row in meetings for key in ("place", "occasion", "outcome", "note") if row[key]]
+    return list(dict.fromkeys(found))
+
+
 class SummitTracker(DataWidget):
     """Abe–Putin meetings; ``SummitTracker(year=2016)`` opens on that year's first meeting."""
 
-    _esm = Path(__file__).with_name("summits.js")
+    _esm = esm("summits.js")
     _css = Path(__file__).with_name("widgets.css")
 
     meetings = traitlets.List().tag(sync=True)
@@ -34,13 +42,19 @@ class SummitTracker(DataWidget):
 
     year = traitlets.Int(None, allow_none=True).tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
+    #: The meetings' words and the widget's in the course's other languages; the page's language picks one.
+    translations = traitlets.Dict().tag(sync=True)
 
     def __init__(self, year: int | None = None, selected: str = "", phone_calls: bool = False) -> None:
         frame = data.load("meetings").sort_values("date")
         if not phone_calls:
             frame = frame[frame["format"] != "phone-call"]
         meetings = records(frame, COLUMNS)
-        super().__init__(meetings=meetings, sources=source_titles({s for m in meetings for s in m["sources"]}))
+        super().__init__(
+            meetings=meetings,
+            sources=source_titles({s for m in meetings for s in m["sources"]}),
+            translations=translations("widgets/summits"),
+        )
         with self.hold_trait_notifications():
             self.year = year
             shown = self.shown()  # empty for a bad year, which the validator then reports

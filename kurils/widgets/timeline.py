@@ -14,7 +14,7 @@ from pathlib import Path
 import traitlets
 
 from kurils import data
-from kurils.widgets._common import DataWidget, cite, known, records, source_titles
+from kurils.widgets._common import DataWidget, cite, esm, known, records, source_titles, translations
 
 COLUMNS = ["id", "date", "title", "category", "actors", "place", "summary", "sources", "note"]
 
@@ -26,10 +26,22 @@ def _events() -> list[dict]:
     return rows
 
 
+def texts() -> list[str]:
+    """The events' words a reader sees (the catalogue ``locales/LANG/kernel/widgets/timeline``)."""
+    events = _events()
+    found = [category for category in _categories()] + [actor for event in events for actor in event["actors"]]
+    found += [event[key] for event in events for key in ("title", "place", "summary", "note") if event[key]]
+    return list(dict.fromkeys(found))
+
+
+def _categories() -> list[str]:
+    return next(f for f in data.schema("events")["fields"] if f["name"] == "category")["enum"]
+
+
 class TimelineExplorer(DataWidget):
     """Events on a time axis; ``TimelineExplorer(start=2013, end=2013)`` opens on one year."""
 
-    _esm = Path(__file__).with_name("timeline.js")
+    _esm = esm("timeline.js")
     _css = Path(__file__).with_name("widgets.css")
 
     events = traitlets.List().tag(sync=True)
@@ -43,17 +55,19 @@ class TimelineExplorer(DataWidget):
     categories = traitlets.List(traitlets.Unicode()).tag(sync=True)
     actors = traitlets.List(traitlets.Unicode()).tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
+    #: The events' words and the widget's in the course's other languages; the page's language picks one.
+    translations = traitlets.Dict().tag(sync=True)
 
     def __init__(self, start: int | None = None, end: int | None = None, **kwargs) -> None:
         events = _events()
         years = [int(event["date"][:4]) for event in events]
-        category_field = next(f for f in data.schema("events")["fields"] if f["name"] == "category")
         first, last = min(years), max(years)
         # Fixed data first, so the validators of the filters can see it.
         super().__init__(
             events=events,
             sources=source_titles({s for event in events for s in event["sources"]}),
-            all_categories=category_field["enum"],
+            all_categories=_categories(),
+            translations=translations("widgets/timeline"),
             first_year=first,
             last_year=last,
             start=first,
