@@ -140,6 +140,8 @@ ROLE = re.compile(r"\{([a-z][a-z:-]*)\}`([^`]*)`")
 CODE = re.compile(r"(?<![}`])`([^`]+)`")
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+#: A widget word's slot, filled in by its script: "{n} events" (kurils/widgets/words.js).
+PLACEHOLDER = re.compile(r"(?<![{$\\])\{([a-z]\w*)\}(?!`)")
 
 
 def _target(content: str) -> str:
@@ -282,8 +284,8 @@ def widget_words() -> list[str]:
     """The data widgets' own words, in the order their scripts use them (the catalogue ``widgets/words``)."""
     import json
 
-    scripts = sorted((ROOT / "kurils" / "widgets").glob("*.js"))
-    found = [json.loads(f'"{word}"') for path in scripts for word in WIDGET_WORD.findall(path.read_text(encoding="utf-8"))]
+    scripts = [path.read_text(encoding="utf-8") for path in sorted(Path(__file__).with_name("widgets").glob("*.js"))]
+    found = [json.loads(f'"{word}"') for script in scripts for word in WIDGET_WORD.findall(script)]
     return list(dict.fromkeys(found))
 
 
@@ -422,6 +424,8 @@ def problems(english: str, translation: str) -> list[str]:
         found.append("footnote markers differ")
     if english.count("**") != translation.count("**"):
         found.append("bold markers (**) differ in number")
+    if set(PLACEHOLDER.findall(stripped[0])) != set(PLACEHOLDER.findall(stripped[1])):
+        found.append("{name} placeholders differ (a widget fills them in: keep each one, untranslated)")
     if english.strip().endswith(":") and not translation.strip().endswith((":", "：")):
         found.append("the English ends with ':' (a list or quotation follows); keep it")
     return found

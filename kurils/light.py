@@ -17,7 +17,8 @@ that hold back the first paint. After the book is built, each page gets:
   and script not at all on pages that use none of its components;
 - no ``<link rel="preload">`` of the theme's scripts, which competed with the styles at high priority;
 - the widget state (the data a page's widgets draw, up to 250 KB) in a deferred script of its own
-  (``_static/widget-state/``) instead of the head, so the page itself is half the size;
+  (``_static/widget-state/``) instead of the head, so the page itself is half the size, and with the
+  widgets' words in the page's language only (one execution writes every language's: kurils.i18n);
 - the theme's icon font cut to the few glyphs its styles draw (2 KB instead of 156 KB), and its style
   sheet without FontAwesome's 2,000 webfont icon rules;
 - a version (``?v=`` and a hash of the file's content) on every ``_static`` address, so a browser
@@ -32,6 +33,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import json
 import re
 from pathlib import Path
 
@@ -231,13 +233,32 @@ def lighten_page(text: str, page: Path, site: Path) -> str:
 
     head = STYLESHEET.sub(stylesheet, head)
     head = PRELOAD.sub("", head)
-    head = WIDGET_STATE.sub(lambda m: _state_script(m.group(1), page, site), head)
+    language = PAGE_LANGUAGE.search(head)
+    language = language.group(1) if language else "en"
+    head = WIDGET_STATE.sub(lambda m: _state_script(_one_language(m.group(1), language), page, site), head)
     if not uses_design:
         head = re.sub(r'\s*<script[^>]*src="[^"]*_static/' + re.escape(DESIGN_JS) + r'[^"]*"></script>', "", head)
     head = HEAD_SCRIPT.sub(lambda m: f"<script {m.group(1)}defer src=", head)
     body = ICON.sub(lambda m: svg_icon(m.group(2), m.group(3), where), body)
     text = head + "</head>" + body
     return STATIC_URL.sub(lambda m: m.group(1) + version(site, page, m.group(2)) + m.group(3), text)
+
+
+#: The page's language, from ``<html lang="ja">``.
+PAGE_LANGUAGE = re.compile(r'<html[^>]*\blang="([a-z]{2})')
+
+
+def _one_language(state: str, language: str) -> str:
+    """The widget state with only ``language``'s ``translations`` (English needs none): a page shows only its
+    own language (kurils/widgets/words.js), and the others would make a chapter 100 KB heavier."""
+    if '"translations"' not in state:
+        return state
+    tree = json.loads(state)
+    for model in tree.get("state", {}).values():
+        words = model.get("state", {}).get("translations")
+        if isinstance(words, dict):
+            model["state"]["translations"] = {code: table for code, table in words.items() if code == language}
+    return json.dumps(tree, ensure_ascii=False, separators=(",", ":"))
 
 
 def _state_script(state: str, page: Path, site: Path) -> str:

@@ -4,6 +4,7 @@ neutral narration, and the three-language site: /, /ja/, /ru/, with a switcher, 
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from browsing import SCREENSHOTS, open_page
 
-from kurils import grading, i18n, neutrality, selfcheck, site
+from kurils import data, grading, i18n, neutrality, selfcheck, site
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = site.toc_files(ROOT / "_toc.yml")
@@ -75,6 +76,25 @@ def test_a_translation_that_loses_markup_is_named():
     assert any("missing {footcite:p}`frus-d52`" in p for p in lost)
     assert any("missing {term}`Shikotan`" in p and "unexpected {term}`色丹島`" in p for p in lost)
     assert any("inline code" in p for p in lost) and any("link addresses" in p for p in lost)
+
+
+def test_a_widget_word_that_loses_a_placeholder_is_named():
+    english = "{n} events, {filters}."
+    assert i18n.problems(english, "出来事{n}件（{filters}）。") == []
+    assert any("placeholders" in p for p in i18n.problems(english, "出来事{n}件（{フィルター}）。"))
+    assert any("placeholders" in p for p in i18n.problems(english, "Событий: {n}."))
+    # MyST roles and dollar maths are not placeholders.
+    assert i18n.problems("See {doc}`names` and ${x}$.", "См. {doc}`names` и ${x}$.") == []
+
+
+def test_every_word_a_widget_script_translates_is_in_the_catalogue():
+    """`tr("...")` in a widget's script is a message of ``widgets/words``; a word added to a script without
+    `kurils translations update` would show in English on a translated page (and fail the test above)."""
+    scripts = "".join(p.read_text() for p in (ROOT / "kurils" / "widgets").glob("*.js"))
+    assert 'tr("Zoom in")' in scripts and "Zoom in" in i18n.widget_words()
+    for language in i18n.TRANSLATIONS:
+        catalogue = {m.id for m in i18n.messages(i18n.read(i18n.kernel_catalogue(language, "widgets/words")))}
+        assert set(i18n.widget_words()) <= catalogue, set(i18n.widget_words()) - catalogue
 
 
 @pytest.mark.parametrize("language", i18n.TRANSLATIONS)
@@ -281,3 +301,78 @@ def test_chapter_7_in_three_languages_for_a_person_to_look_at(server, browser):
         assert page.locator("h1").first.inner_text().strip()
         page.close()
         assert outside == [] and errors == []
+
+
+def _widget_words(language: str, *catalogues: str) -> dict[str, str]:
+    names = ("widgets/words", *catalogues)
+    return {english: text for name in names for english, text in i18n.kernel_translations(language, name).items()}
+
+
+@pytest.mark.parametrize("language", i18n.TRANSLATIONS)
+def test_the_timeline_and_the_comparer_speak_the_pages_language(server, browser, language):
+    words = _widget_words(language, "widgets/timeline", "widgets/comparer")
+    events = data.load("events").set_index("id")
+    page, outside, errors = open_page(browser, f"{server}/{language}/{CH7}.html")
+    timeline = page.locator(".kurils-timeline").first
+    timeline.locator("g.event").first.wait_for(timeout=20000)
+    assert timeline.get_attribute("lang") == language
+    assert timeline.locator(".zoom-in").inner_text() == words["Zoom in"] != "Zoom in"
+    assert timeline.locator(".status").inner_text().startswith(words["{n} events, {filters}."][:3])
+    event = timeline.locator("g.event").first
+    english = events.loc[event.get_attribute("data-id")]
+    event.click()
+    details = timeline.locator(".details")
+    assert details.locator("h4").inner_text() == words[english["title"]] != english["title"]
+    assert words[english["summary"]] in details.inner_text()
+
+    comparer = page.locator(".kurils-compare").first
+    assert comparer.get_attribute("lang") == language
+    assert comparer.locator(".controls label").nth(2).inner_text().startswith(words["Topic"])
+    quote = comparer.locator("blockquote").first
+    assert quote.get_attribute("lang") == "en"  # the quotation stays in its source's words
+    excerpts = data.load("excerpts")
+    assert quote.inner_text().replace(words["perspective marker: "], "").strip() in set(excerpts["text"])
+    page.close()
+    assert outside == [] and errors == []
+
+
+@pytest.mark.parametrize("language", i18n.TRANSLATIONS)
+def test_the_summits_and_the_scenario_explorer_speak_the_pages_language(server, browser, language):
+    words = _widget_words(language, "widgets/summits", "widgets/scenarios", "labels")
+    meetings = data.load("meetings").set_index("id")
+    page, outside, errors = open_page(browser, f"{server}/{language}/chapters/08-joint-activity-security-2017.html")
+    summits = page.locator(".kurils-summits").first
+    summits.locator(".card h3").wait_for(timeout=20000)
+    meeting = meetings.loc[summits.locator('.list button[aria-current="true"]').get_attribute("data-id")]
+    assert summits.locator(".prev").inner_text().endswith(words["Previous"])
+    assert words[meeting["outcome"]] in summits.locator(".card").inner_text()
+    assert meeting["outcome"] not in summits.locator(".card").inner_text()
+    page.close()
+    assert outside == [] and errors == []
+
+    page, outside, errors = open_page(browser, f"{server}/{language}/chapters/11-settlement.html")
+    explorer = page.locator(".kurils-scenario").first
+    explorer.locator(".result table").wait_for(timeout=20000)
+    assert explorer.locator("legend").first.inner_text() == words["Etorofu/Iturup"]
+    assert explorer.locator(".result th[scope=col]").first.inner_text() == words["Side"]
+    positions = data.load("positions")
+    shown = explorer.locator(".positions").inner_text()
+    assert all(words[statement] in shown for statement in positions["statement"])
+    assert words["Kurilsk"] in explorer.locator(".map").text_content()
+    page.close()
+    assert outside == [] and errors == []
+
+
+def test_each_page_carries_the_widget_words_of_its_own_language_only(built_site):
+    def translations(page: Path) -> list[dict]:
+        scripts = re.findall(r'src="([^"?]*widget-state/[^"?]*)', page.read_text(encoding="utf-8"))
+        assert scripts, page
+        state = (page.parent / scripts[0]).read_text(encoding="utf-8")
+        models = json.loads(state[state.index("(", 60) + 1 : state.rindex(")")])["state"].values()
+        return [m["state"]["translations"] for m in models if "translations" in m["state"]]
+
+    english = translations(built_site / f"{CH7}.html")
+    assert english and all(table == {} for table in english)
+    for language in i18n.TRANSLATIONS:
+        tables = translations(built_site / language / f"{CH7}.html")
+        assert tables and all(list(table) == [language] and table[language] for table in tables)

@@ -4,29 +4,31 @@
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // Same rule as comparer.highlight in Python: literal phrases, first occurrence, no overlaps.
-function highlight(text, words) {
+function highlight(text, words, marker = "perspective marker: ") {
   const spans = words.filter((w) => text.includes(w)).map((w) => [text.indexOf(w), text.indexOf(w) + w.length]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let out = "", at = 0;
   for (const [begin, end] of spans) {
     if (begin < at) continue;
-    out += esc(text.slice(at, begin)) + `<mark><span class="vh">perspective marker: </span>${esc(text.slice(begin, end))}</mark>`;
+    out += esc(text.slice(at, begin)) + `<mark><span class="vh">${esc(marker)}</span>${esc(text.slice(begin, end))}</mark>`;
     at = end;
   }
   return out + esc(text.slice(at));
 }
 
 function render({ model, el }) {
+  const { language, tr } = speaker(el, model);
   const excerpts = model.get("excerpts");
   const documents = model.get("documents");
   const labels = model.get("topic_labels") ?? {};
   const options = documents.map((d) => `<option value="${esc(d.id)}">${esc(d.title)} (${esc(d.date)})</option>`).join("");
   el.classList.add("kurils-w", "kurils-compare");
   el.innerHTML = `
-    <div class="controls" role="group" aria-label="Choose two documents and a topic">
-      <label>Left <select class="left">${options}</select></label>
-      <label>Right <select class="right">${options}</select></label>
-      <label>Topic <select class="topic">${model.get("topics").map((t) => `<option value="${esc(t)}">${esc(labels[t] ?? t)}</option>`).join("")}</select></label>
+    <div class="controls" role="group" aria-label="${esc(tr("Choose two documents and a topic"))}">
+      <label>${tr("Left")} <select class="left">${options}</select></label>
+      <label>${tr("Right")} <select class="right">${options}</select></label>
+      <label>${tr("Topic")} <select class="topic">${model.get("topics").map((t) => `<option value="${esc(t)}">${esc(tr(labels[t] ?? t))}</option>`).join("")}</select></label>
     </div>
+    ${language === "en" ? "" : `<p class="note">${tr("The excerpts are quoted in the language of their source, English; the marked words and the notes explain them.")}</p>`}
     <div class="columns" aria-live="polite"></div>`;
   const boxes = ["left", "right", "topic"].map((k) => el.querySelector(`select.${k}`));
   const columns = el.querySelector(".columns");
@@ -40,10 +42,10 @@ function render({ model, el }) {
     const topic = model.get("topic");
     const found = excerpts.filter((e) => e.document === id && e.topic === topic);
     const body = found.length
-      ? found.map((e) => `<blockquote>${highlight(e.text, e.marked_words)}</blockquote>
-          <p class="meta">— ${esc(e.speaker)}, ${esc(e.date)}</p>
-          <p><b>Marked words:</b> ${esc(e.note)}</p>`).join("")
-      : `<p class="empty-note">No excerpt from ${esc(doc.title)} on ${esc(labels[topic] ?? topic)}.</p>`;
+      ? found.map((e) => `<blockquote lang="en">${highlight(e.text, e.marked_words, tr("perspective marker: "))}</blockquote>
+          <p class="meta">— ${esc(tr(e.speaker))}, ${esc(e.date)}</p>
+          <p><b>${tr("Marked words:")}</b> ${esc(tr(e.note))}</p>`).join("")
+      : `<p class="empty-note">${tr("No excerpt from {document} on {topic}.", { document: esc(doc.title), topic: esc(tr(labels[topic] ?? topic)) })}</p>`;
     return `<section class="column" aria-label="${esc(doc.title)}"><h4>${esc(doc.title)}</h4>
       <p class="meta">${esc(doc.outlet)}, ${esc(doc.date)}</p>${body}</section>`;
   }

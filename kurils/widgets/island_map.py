@@ -170,7 +170,7 @@ def _svg(islands: list[dict], lines: list[dict] | None = None) -> str:
     layers = _line_layers(lines or [], project, outlines["bbox"])
     arrow = '<marker id="kurils-arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" '
     arrow += 'orient="auto">'
-    credit = "Outlines: Natural Earth 1:10m" + (" · lines at sea are schematic" if layers else "")
+    credit = CREDITS[bool(layers)]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {project.height}" '
         f'role="group" aria-label="{title}" class="kurils-map">'
@@ -192,6 +192,10 @@ def _island_records() -> list[dict]:
     ]
 
 
+#: The map's credit line, without and with the lines at sea.
+CREDITS = ("Outlines: Natural Earth 1:10m", "Outlines: Natural Earth 1:10m · lines at sea are schematic")
+
+
 def texts() -> list[str]:
     """Every English text of the map that comes from the data or this module (the catalogue
     ``locales/LANG/kernel/labels``); the widget's own words are in island_map.js."""
@@ -201,7 +205,7 @@ def texts() -> list[str]:
     found += list(CONTEXT_LABELS.values()) + [sea for sea, *_ in SEAS]
     found += [word for *_, words in LINE_LABELS.values() for word in words]
     found += [f["properties"][key] for f in lines for key in ("label", "description")]
-    found += [row["distance_from"] for row in records] + [MAP_TITLE]
+    found += [row["distance_from"] for row in records] + [MAP_TITLE, *CREDITS]
     return list(dict.fromkeys(found))
 
 

@@ -2,7 +2,8 @@
 // done in the browser so the explorer works on the static site with no kernel.
 
 const SIDES = ["japan", "russia", "shared", "undecided"];
-const LABEL = { japan: "Japan", russia: "Russia", shared: "Shared", undecided: "Undecided", split: "Split" };
+// The English words with their {names} filled in: what summary() says when no translator is given.
+const english = (text, values = {}) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
 const num = (v) => Math.round(v).toLocaleString("en");
 const pct = (v) => `${(100 * v).toFixed(1)}%`;
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -25,7 +26,7 @@ function divideResidents(settlements, total, share) {
   return { japan, russia: total - japan, placed: japanSide.map((s) => s.name) };
 }
 
-export function summary(model) {
+export function summary(model, tr = english) {
   const islands = model.get("islands");
   const assignment = model.get("assignment");
   const share = model.get("etorofu_share");
@@ -40,11 +41,11 @@ export function summary(model) {
       for (const [key, part] of [["japan", share], ["russia", 1 - share]]) {
         rows[key].area += part * island.area_km2;
         rows[key].residents += people[key];
-        rows[key].islands.push(`${island.name} (${Math.round(100 * part)}% of its area)`);
+        rows[key].islands.push(tr("{island} ({percent}% of its area)", { island: tr(island.name), percent: Math.round(100 * part) }));
       }
       split = { ...island, ...people };
     } else {
-      rows[side].islands.push(island.name);
+      rows[side].islands.push(tr(island.name));
       rows[side].area += island.area_km2;
       rows[side].residents += island.pop_now;
     }
@@ -64,27 +65,34 @@ export function summary(model) {
 }
 
 function render({ model, el }) {
+  const { tr } = speaker(el, model);
+  const sides = { japan: tr("Japan"), russia: tr("Russia"), shared: tr("Shared"), undecided: tr("Undecided"), split: tr("Split") };
+  const side = (key) => sides[key];
   const cites = model.get("cites") || {};
   const uid = Math.random().toString(36).slice(2, 8);
   const islands = model.get("islands");
-  const names = Object.fromEntries(islands.map((i) => [i.id, i.name]));
+  const names = Object.fromEntries(islands.map((i) => [i.id, tr(i.name)]));
   el.classList.add("kurils-scenario");
   el.innerHTML = `
-    <div class="start"><label for="${uid}-p">Start from a proposal</label> <select id="${uid}-p"></select></div>
+    <div class="start"><label for="${uid}-p">${tr("Start from a proposal")}</label> <select id="${uid}-p"></select></div>
     <div class="choose"></div>
-    <div class="split"><label for="${uid}-s">Japan's share of Etorofu/Iturup's area, if split</label>
+    <div class="split"><label for="${uid}-s">${tr("Japan's share of Etorofu/Iturup's area, if split")}</label>
       <input id="${uid}-s" type="range" min="0" max="100" step="5"> <output for="${uid}-s"></output></div>
     <div class="map">${model.get("svg")}</div>
     <div class="result" aria-live="polite"></div>`;
+  // The drawing's words (place names, seas, the credit) in the page's language.
+  for (const node of el.querySelectorAll(".map text, .map tspan, .map title")) {
+    if (!node.children.length) node.textContent = tr(node.textContent);
+  }
   const select = el.querySelector("select");
-  select.innerHTML = `<option value="">Your own choice (no proposal)</option>` + model.get("proposals")
-    .map((p) => `<option value="${esc(p.id)}">${esc(p.name)} (${p.date.slice(0, 4)})</option>`).join("");
+  select.innerHTML = `<option value="">${tr("Your own choice (no proposal)")}</option>` + model.get("proposals")
+    .map((p) => `<option value="${esc(p.id)}">${esc(tr(p.name))} (${p.date.slice(0, 4)})</option>`).join("");
   const choose = el.querySelector(".choose");
   for (const island of islands) {
     const sides = island.id === "etorofu" ? [...SIDES.slice(0, 3), "split", "undecided"] : SIDES;
     const group = document.createElement("fieldset");
-    group.innerHTML = `<legend>${esc(island.name)}</legend>` + sides
-      .map((s) => `<label><input type="radio" name="${uid}-${island.id}" value="${s}"> ${LABEL[s]}</label>`).join("");
+    group.innerHTML = `<legend>${esc(names[island.id])}</legend>` + sides
+      .map((s) => `<label><input type="radio" name="${uid}-${island.id}" value="${s}"> ${side(s)}</label>`).join("");
     group.addEventListener("change", (event) => set({ ...model.get("assignment"), [island.id]: event.target.value }));
     choose.append(group);
   }
@@ -143,59 +151,64 @@ function render({ model, el }) {
     }
     range.value = Math.round(share * 100);
     range.disabled = assignment.etorofu !== "split";
-    output.textContent = `${Math.round(share * 100)}% to Japan`;
+    output.textContent = tr("{percent}% to Japan", { percent: Math.round(share * 100) });
     const offsets = model.get("split_offsets");
     const at = share * (offsets.length - 1);
     const lo = Math.floor(at);
     const offset = lo >= offsets.length - 1 ? 1 : offsets[lo] + (at - lo) * (offsets[lo + 1] - offsets[lo]);
     for (const stop of gradient?.querySelectorAll("stop") ?? []) stop.setAttribute("offset", String(offset));
     for (const path of el.querySelectorAll("path.island")) {
-      const side = assignment[path.dataset.id];
-      path.setAttribute("class", `island side-${side}`);
-      const text = side === "split" ? `split, ${Math.round(share * 100)}% to Japan` : LABEL[side];
-      path.setAttribute("aria-label", `${names[path.dataset.id]}: ${text} (press to change)`);
+      const chosen = assignment[path.dataset.id];
+      path.setAttribute("class", `island side-${chosen}`);
+      const text = chosen === "split" ? tr("split, {percent}% to Japan", { percent: Math.round(share * 100) }) : side(chosen);
+      path.setAttribute("aria-label", tr("{island}: {side} (press to change)", { island: names[path.dataset.id], side: text }));
       const label = el.querySelector(`text.island-label[data-for="${path.dataset.id}"]`);
       if (label) label.textContent = `${names[path.dataset.id]}: ${text}`;
     }
 
-    const s = summary(model);
-    const rows = SIDES.filter((side) => s.rows[side].islands.length).map((side) => {
-      const r = s.rows[side];
-      return `<tr class="row-${side}"><th scope="row">${LABEL[side]}</th><td data-label="Islands">${esc(r.islands.join(", "))}</td>
-        <td data-label="Area">${num(r.area)} km²</td><td data-label="Share of area">${pct(r.areaShare)}</td>
-        <td data-label="Residents">${num(r.residents)}</td><td data-label="Share of residents">${pct(r.residentsShare)}</td></tr>`;
+    const s = summary(model, tr);
+    const cell = (label) => `data-label="${esc(label)}"`;
+    const rows = SIDES.filter((key) => s.rows[key].islands.length).map((key) => {
+      const r = s.rows[key];
+      return `<tr class="row-${key}"><th scope="row">${side(key)}</th><td ${cell(tr("Islands"))}>${esc(r.islands.join(tr(", ")))}</td>
+        <td ${cell(tr("Area"))}>${num(r.area)} km²</td><td ${cell(tr("Share of area"))}>${pct(r.areaShare)}</td>
+        <td ${cell(tr("Residents"))}>${num(r.residents)}</td><td ${cell(tr("Share of residents"))}>${pct(r.residentsShare)}</td></tr>`;
     }).join("");
     const years = model.get("settlements").map((x) => x.year);
     const splitNote = s.split
-      ? `<p class="note">${esc(s.split.name)} is split: of its ${num(s.split.pop_now)} residents, ${num(s.split.japan)} are counted
-          for Japan and ${num(s.split.russia)} for Russia, in proportion to the people of the settlements on each side of the line
-          (on Japan's side: ${esc(s.split.placed.join(", ") || "none of its settlements")}; the dots on the map).
-          Settlement figures are from ${Math.min(...years)}–${Math.max(...years)}, the island total from ${s.year}.</p>`
+      ? `<p class="note">${esc(tr("{island} is split: of its {total} residents, {japan} are counted for Japan and {russia} for Russia, in proportion to the people of the settlements on each side of the line (on Japan's side: {placed}; the dots on the map). Settlement figures are from {first}–{last}, the island total from {year}.", {
+          island: names[s.split.id], total: num(s.split.pop_now), japan: num(s.split.japan), russia: num(s.split.russia),
+          placed: s.split.placed.map((name) => tr(name)).join(tr(", ")) || tr("none of its settlements"),
+          first: Math.min(...years), last: Math.max(...years), year: s.year,
+        }))}</p>`
       : "";
     const found = matches(model, assignment, share);
     const match = found.length
-      ? found.map((p) => `<p class="match">This choice matches <strong>${esc(p.name)}</strong>, floated by ${esc(p.floated_by)}
-          (${p.date.slice(0, 4)}). ${esc(p.summary)} <span class="sources">Sources: ${p.sources.map((i) => cites[i] ?? esc(i)).join("; ")}.</span></p>`).join("")
-      : `<p class="match">This choice matches no proposal in the course's data.</p>`;
+      ? found.map((p) => `<p class="match">${tr("This choice matches {proposal}, floated by {who} ({year}).", {
+          proposal: `<strong>${esc(tr(p.name))}</strong>`, who: esc(tr(p.floated_by)), year: p.date.slice(0, 4),
+        })} ${esc(tr(p.summary))} <span class="sources">${tr("Sources")}: ${p.sources.map((i) => cites[i] ?? esc(i)).join("; ")}.</span></p>`).join("")
+      : `<p class="match">${tr("This choice matches no proposal in the course's data.")}</p>`;
     const positions = s.positions.map((p) => {
-      const why = p.crossed.map(([id, side]) => `${esc(names[id])} would not be under ${side}'s sovereignty`).join("; ");
+      const why = p.crossed.map(([id, country]) =>
+        tr(country === "Japan" ? "{island} would not be under Japan's sovereignty" : "{island} would not be under Russia's sovereignty",
+          { island: esc(names[id]) })).join(tr("; "));
       const free = !p.requires_japan.length && !p.requires_russia.length;
-      const status = free ? "○ No island requirement" : p.met ? "✓ Met" : "✗ Crossed";
+      const status = free ? `○ ${tr("No island requirement")}` : p.met ? `✓ ${tr("Met")}` : `✗ ${tr("Crossed")}`;
       return `<li class="${free ? "free" : p.met ? "met" : "crossed"}" data-id="${esc(p.id)}"><strong>${status}</strong>:
-        ${esc(p.stated_by)} (${p.side === "japan" ? "Japan" : "Russia"}, ${p.date.slice(0, 4)}): ${esc(p.statement)}
-        ${p.met ? "" : `<span class="why">Crossed because ${why}.</span>`}
-        ${p.condition ? `<span class="condition">Condition that still applies: ${esc(p.condition)}</span>` : ""}
-        <span class="sources">Sources: ${p.sources.map((i) => cites[i] ?? esc(i)).join("; ")}.</span></li>`;
+        ${esc(tr(p.stated_by))} (${side(p.side)}, ${p.date.slice(0, 4)}): ${esc(tr(p.statement))}
+        ${p.met ? "" : `<span class="why">${tr("Crossed because {reasons}.", { reasons: why })}</span>`}
+        ${p.condition ? `<span class="condition">${tr("Condition that still applies:")} ${esc(tr(p.condition))}</span>` : ""}
+        <span class="sources">${tr("Sources")}: ${p.sources.map((i) => cites[i] ?? esc(i)).join("; ")}.</span></li>`;
     }).join("");
     result.innerHTML = `
-      <table><caption>Area and residents to each side (residents under Russian administration, ${s.year})</caption>
-      <thead><tr><th scope="col">Side</th><th scope="col">Islands</th><th scope="col">Area</th>
-      <th scope="col">Share of the four islands' area</th><th scope="col">Residents</th><th scope="col">Share of residents</th></tr></thead>
-      <tbody>${rows}<tr class="row-total"><th scope="row">Total</th><td data-label="Islands">the four islands</td>
-      <td data-label="Area">${num(s.area)} km²</td><td data-label="Share of area">100%</td>
-      <td data-label="Residents">${num(s.people)}</td><td data-label="Share of residents">100%</td></tr></tbody></table>${splitNote}${match}
-      <h4>Each side's stated positions</h4>
-      <ul class="positions">${positions || "<li>No stated positions in the course's data.</li>"}</ul>`;
+      <table><caption>${tr("Area and residents to each side (residents under Russian administration, {year})", { year: s.year })}</caption>
+      <thead><tr><th scope="col">${tr("Side")}</th><th scope="col">${tr("Islands")}</th><th scope="col">${tr("Area")}</th>
+      <th scope="col">${tr("Share of the four islands' area")}</th><th scope="col">${tr("Residents")}</th><th scope="col">${tr("Share of residents")}</th></tr></thead>
+      <tbody>${rows}<tr class="row-total"><th scope="row">${tr("Total")}</th><td ${cell(tr("Islands"))}>${tr("the four islands")}</td>
+      <td ${cell(tr("Area"))}>${num(s.area)} km²</td><td ${cell(tr("Share of area"))}>100%</td>
+      <td ${cell(tr("Residents"))}>${num(s.people)}</td><td ${cell(tr("Share of residents"))}>100%</td></tr></tbody></table>${splitNote}${match}
+      <h4>${tr("Each side's stated positions")}</h4>
+      <ul class="positions">${positions || `<li>${tr("No stated positions in the course's data.")}</li>`}</ul>`;
   }
   model.on("change:assignment", update);
   model.on("change:etorofu_share", update);

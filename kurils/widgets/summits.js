@@ -2,9 +2,12 @@
 // (buttons, arrow keys, a year filter), in the browser, with no kernel needed.
 
 const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-const day = (d) => new Date(`${d}T12:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
 function render({ model, el }) {
+  const { language, tr } = speaker(el, model);
+  const day = (d) => new Date(`${d}T12:00:00Z`).toLocaleDateString(language === "en" ? "en-GB" : language,
+    { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  const town = (place) => tr(place).split(/[,、]/)[0].split(/ ?[(（]/)[0];  // "Sochi (Bocharov Ruchei)" -> "Sochi"
   const meetings = model.get("meetings");
   const sources = model.get("sources");
   const formats = model.get("formats");
@@ -12,13 +15,13 @@ function render({ model, el }) {
   el.classList.add("kurils-w", "kurils-summits");
   el.tabIndex = -1;
   el.innerHTML = `
-    <div class="controls" role="group" aria-label="Abe–Putin meetings">
-      <label>Year <select class="year"><option value="">All years</option>${years.map((y) => `<option>${y}</option>`).join("")}</select></label>
-      <button type="button" class="prev">◀ Previous</button>
-      <button type="button" class="next">Next ▶</button>
+    <div class="controls" role="group" aria-label="${esc(tr("Abe–Putin meetings"))}">
+      <label>${tr("Year")} <select class="year"><option value="">${tr("All years")}</option>${years.map((y) => `<option>${y}</option>`).join("")}</select></label>
+      <button type="button" class="prev">◀ ${tr("Previous")}</button>
+      <button type="button" class="next">${tr("Next")} ▶</button>
       <span class="status" role="status"></span>
     </div>
-    <ol class="list" aria-label="Meetings in date order"></ol>
+    <ol class="list" aria-label="${esc(tr("Meetings in date order"))}"></ol>
     <div class="card" aria-live="polite"></div>`;
   const $ = (s) => el.querySelector(s);
   const [yearBox, prev, next, status, list, card] = [$(".year"), $(".prev"), $(".next"), $(".status"), $(".list"), $(".card")];
@@ -58,22 +61,24 @@ function render({ model, el }) {
     prev.disabled = i <= 0;
     next.disabled = i >= all.length - 1;
     const which = model.get("year") == null ? "2013–2018" : model.get("year");
-    status.textContent = m ? `Meeting ${i + 1} of ${all.length} (${which})` : `No meetings in ${which}.`;
+    status.textContent = m
+      ? tr("Meeting {n} of {count} ({years})", { n: i + 1, count: all.length, years: which })
+      : tr("No meetings in {years}.", { years: which });
     list.innerHTML = all.map((x) => `<li><button type="button" data-id="${esc(x.id)}" aria-current="${x.id === m?.id}"
-      title="${esc(day(x.date))}, ${esc(x.place)}">${esc(x.date)} · ${esc(x.place.split(",")[0].split(" (")[0])}</button></li>`).join("");
+      title="${esc(day(x.date))}, ${esc(tr(x.place))}">${esc(x.date)} · ${esc(town(x.place))}</button></li>`).join("");
     for (const b of list.querySelectorAll("button")) b.addEventListener("click", () => { model.set("selected", b.dataset.id); model.save_changes(); });
     if (!m) {
-      card.innerHTML = `<p class="empty-note">No meetings in ${which}.</p>`;
+      card.innerHTML = `<p class="empty-note">${tr("No meetings in {years}.", { years: which })}</p>`;
       return;
     }
     const span = m.end_date ? `${day(m.date)} – ${day(m.end_date)}` : day(m.date);
     const cited = m.sources.map((id) => sources[id] ? `<li>${sources[id].url ? `<a href="${esc(sources[id].url)}">${esc(sources[id].title)}</a>` : esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
     card.innerHTML = `
-      <h3>${esc(span)} · ${esc(m.place)}</h3>
-      <p class="meta">${esc(m.occasion)} (${esc(formats[m.format] || m.format)})</p>
-      <p><b>Outcome:</b> ${esc(m.outcome)}</p>
-      ${m.note ? `<p class="note"><b>Note:</b> ${esc(m.note)}</p>` : ""}
-      <p class="sources-head">Sources</p><ul class="sources">${cited.join("")}</ul>`;
+      <h3>${esc(span)} · ${esc(tr(m.place))}</h3>
+      <p class="meta">${esc(tr(m.occasion))} (${esc(tr(formats[m.format] || m.format))})</p>
+      <p><b>${tr("Outcome:")}</b> ${esc(tr(m.outcome))}</p>
+      ${m.note ? `<p class="note"><b>${tr("Note:")}</b> ${esc(tr(m.note))}</p>` : ""}
+      <p class="sources-head">${tr("Sources")}</p><ul class="sources">${cited.join("")}</ul>`;
   }
   model.on("change:selected", show);
   model.on("change:year", show);

@@ -18,6 +18,9 @@ function step(span, most = 12) {
 }
 
 function render({ model, el }) {
+  const { language, tr } = speaker(el, model);
+  // "war or summit", "戦争、首脳会談のいずれか": the reader's language joins the filters' labels.
+  const either = (values) => new Intl.ListFormat(language, { type: "disjunction" }).format(values.map((v) => tr(v)));
   const events = model.get("events");
   const sources = model.get("sources");
   const first = model.get("first_year"), last = model.get("last_year");
@@ -25,20 +28,20 @@ function render({ model, el }) {
     (a, b) => events.filter((e) => e.actors.includes(b)).length - events.filter((e) => e.actors.includes(a)).length || a.localeCompare(b),
   );
   const boxes = (name, values) =>
-    values.map((v) => `<label><input type="checkbox" name="${name}" value="${esc(v)}"> ${esc(v)}</label>`).join("");
+    values.map((v) => `<label><input type="checkbox" name="${name}" value="${esc(v)}"> ${esc(tr(v))}</label>`).join("");
   el.classList.add("kurils-w", "kurils-timeline");
   el.innerHTML = `
-    <div class="controls" role="group" aria-label="Period shown">
-      <label>From <input type="number" class="start" min="${first}" max="${last}"></label>
-      <label>to <input type="number" class="end" min="${first}" max="${last}"></label>
-      <button type="button" class="zoom-in">Zoom in</button>
-      <button type="button" class="zoom-out">Zoom out</button>
+    <div class="controls" role="group" aria-label="${esc(tr("Period shown"))}">
+      <label>${tr("From")} <input type="number" class="start" min="${first}" max="${last}"></label>
+      <label>${tr("to")} <input type="number" class="end" min="${first}" max="${last}"></label>
+      <button type="button" class="zoom-in">${tr("Zoom in")}</button>
+      <button type="button" class="zoom-out">${tr("Zoom out")}</button>
       <button type="button" class="course">1855–2018</button>
-      <button type="button" class="whole">Whole span (${first}–${last})</button>
+      <button type="button" class="whole">${tr("Whole span ({first}–{last})", { first, last })}</button>
     </div>
-    <details class="filters"><summary>Filter by category and actor</summary>
-      <fieldset><legend>Category (none ticked = all)</legend>${boxes("category", model.get("all_categories"))}</fieldset>
-      <fieldset><legend>Actor (none ticked = all)</legend>${boxes("actor", actors)}</fieldset>
+    <details class="filters"><summary>${tr("Filter by category and actor")}</summary>
+      <fieldset><legend>${tr("Category (none ticked = all)")}</legend>${boxes("category", model.get("all_categories"))}</fieldset>
+      <fieldset><legend>${tr("Actor (none ticked = all)")}</legend>${boxes("actor", actors)}</fieldset>
     </details>
     <p class="status" role="status"></p>
     <div class="axis"></div>
@@ -69,9 +72,9 @@ function render({ model, el }) {
   function describe() {
     const [a, b, cats, acts] = ["start", "end", "categories", "actors"].map((k) => model.get(k));
     const parts = [a === b ? `${a}` : `${a}–${b}`];
-    if (cats.length) parts.push("category " + cats.join(" or "));
-    if (acts.length) parts.push("actor " + acts.join(" or "));
-    return parts.join(", ");
+    if (cats.length) parts.push(tr("category {list}", { list: either(cats) }));
+    if (acts.length) parts.push(tr("actor {list}", { list: either(acts) }));
+    return parts.join(tr(", "));
   }
 
   startBox.addEventListener("change", () => period(Number(startBox.value), model.get("end")));
@@ -117,7 +120,8 @@ function render({ model, el }) {
     const ticks = [];
     if (b - a === 1) {
       const every = W < 480 ? 3 : 1;
-      "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ").forEach((m, i) =>
+      const month = new Intl.DateTimeFormat(language, { month: "short", timeZone: "UTC" });
+      Array.from({ length: 12 }, (_, i) => month.format(Date.UTC(2000, i, 15))).forEach((m, i) =>
         ticks.push(`<line x1="${x(a + i / 12)}" x2="${x(a + i / 12)}" y1="${AXIS - 5}" y2="${AXIS}"/>` +
           (i % every ? "" : `<text x="${x(a + (i + 0.5) / 12)}" y="${AXIS - 9}">${m}</text>`)));
     } else {
@@ -130,15 +134,17 @@ function render({ model, el }) {
     const dots = marks.map(({ e, px, lane }) => {
       const on = e.id === selected;
       const y = AXIS + HIT + 6 + lane * LANE;
-      const label = `${e.date}: ${e.title} (${e.category})`;
+      const label = `${e.date}: ${tr(e.title)} (${tr(e.category)})`;
       return `<g class="event${on ? " selected" : ""}" data-id="${esc(e.id)}" role="button" tabindex="${e.id === tabId ? 0 : -1}"
         aria-pressed="${on}" aria-label="${esc(label)}"><title>${esc(label)}</title>
         <line x1="${px}" x2="${px}" y1="${AXIS}" y2="${y}"/><circle cx="${px}" cy="${y}" r="${on ? 7 : 5}"/>
         <circle class="hit" cx="${px}" cy="${y}" r="${HIT}"/></g>`;
     });
-    const empty = shown.length ? "" : `<text class="empty" x="${W / 2}" y="${AXIS + 20}">No events match these filters.</text>`;
-    axis.innerHTML = `<svg viewBox="0 0 ${W} ${height}" role="group"
-      aria-label="Time axis, ${esc(describe())}: ${shown.length} events. Use the arrow keys to move between events, Enter to select one.">
+    const empty = shown.length ? "" : `<text class="empty" x="${W / 2}" y="${AXIS + 20}">${tr("No events match these filters.")}</text>`;
+    const help = tr("Time axis, {filters}: {n} events. Use the arrow keys to move between events, Enter to select one.", {
+      filters: describe(), n: shown.length,
+    });
+    axis.innerHTML = `<svg viewBox="0 0 ${W} ${height}" role="group" aria-label="${esc(help)}">
       <line class="base" x1="${PAD}" x2="${W - PAD}" y1="${AXIS}" y2="${AXIS}"/>${ticks.join("")}${dots.join("")}${empty}</svg>`;
     const nodes = [...axis.querySelectorAll("g.event")];
     nodes.forEach((node, i) => {
@@ -167,9 +173,11 @@ function render({ model, el }) {
     for (const box of el.querySelectorAll(".filters input")) {
       box.checked = model.get(box.name === "category" ? "categories" : "actors").includes(box.value);
     }
-    status.textContent = shown.length
-      ? `${shown.length} event${shown.length === 1 ? "" : "s"}, ${describe()}.`
-      : `No events match these filters (${describe()}).`;
+    status.textContent = shown.length === 1
+      ? tr("1 event, {filters}.", { filters: describe() })
+      : shown.length
+        ? tr("{n} events, {filters}.", { n: shown.length, filters: describe() })
+        : tr("No events match these filters ({filters}).", { filters: describe() });
     status.classList.toggle("empty", !shown.length);
     const hadFocus = el.contains(document.activeElement) && document.activeElement.matches("g.event");
     drawAxis(shown);
@@ -177,18 +185,18 @@ function render({ model, el }) {
     const e = shown.find((ev) => ev.id === model.get("selected"));
     if (!e) {
       details.innerHTML = shown.length
-        ? `<p class="hint">Select an event (click it, or Tab to the time axis, move with the arrow keys and press Enter) to read its summary and sources.</p>`
+        ? `<p class="hint">${tr("Select an event (click it, or Tab to the time axis, move with the arrow keys and press Enter) to read its summary and sources.")}</p>`
         : "";
       return;
     }
     const cited = e.sources.map((id) => sources[id] ? `<li>${sources[id].url ? `<a href="${esc(sources[id].url)}">${esc(sources[id].title)}</a>` : esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
     details.innerHTML = `
-      <h4>${esc(e.title)}</h4>
-      <p class="meta">${esc(e.date)}${e.place ? " · " + esc(e.place) : ""} · ${esc(e.category)} · ${esc(e.actors.join(", "))}</p>
-      <p>${esc(e.summary)}</p>
-      ${e.note ? `<p class="note"><b>Note:</b> ${esc(e.note)}</p>` : ""}
-      <p class="sources-head">Sources</p><ul class="sources">${cited.join("")}</ul>
-      <button type="button" class="only-year">Show only ${yearOf(e)}</button>`;
+      <h4>${esc(tr(e.title))}</h4>
+      <p class="meta">${esc(e.date)}${e.place ? " · " + esc(tr(e.place)) : ""} · ${esc(tr(e.category))} · ${esc(e.actors.map((a) => tr(a)).join(tr(", ")))}</p>
+      <p>${esc(tr(e.summary))}</p>
+      ${e.note ? `<p class="note"><b>${tr("Note:")}</b> ${esc(tr(e.note))}</p>` : ""}
+      <p class="sources-head">${tr("Sources")}</p><ul class="sources">${cited.join("")}</ul>
+      <button type="button" class="only-year">${tr("Show only {year}", { year: yearOf(e) })}</button>`;
     details.querySelector(".only-year").addEventListener("click", () => period(yearOf(e), yearOf(e)));
   }
   for (const key of ["start", "end", "categories", "actors", "selected"]) model.on(`change:${key}`, show);
