@@ -84,6 +84,12 @@ function render({ model, el }) {
   for (const node of el.querySelectorAll(".map text, .map tspan, .map title")) {
     if (!node.children.length) node.textContent = tr(node.textContent);
   }
+  for (const node of el.querySelectorAll(".map [aria-label]")) node.setAttribute("aria-label", tr(node.getAttribute("aria-label")));
+  el.querySelector(".map g.settlements")?.setAttribute("aria-label", tr("Settlements of Etorofu/Iturup"));
+  const dots = el.querySelectorAll(".map circle.settlement title");  // in the order of the model's settlements
+  model.get("settlements").forEach((p, i) => {
+    if (dots[i]) dots[i].textContent = tr("{name}: {n} residents ({year})", { name: tr(p.name), n: num(p.population), year: p.year });
+  });
   const select = el.querySelector("select");
   select.innerHTML = `<option value="">${tr("Your own choice (no proposal)")}</option>` + model.get("proposals")
     .map((p) => `<option value="${esc(p.id)}">${esc(tr(p.name))} (${p.date.slice(0, 4)})</option>`).join("");
