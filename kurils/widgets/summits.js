@@ -75,7 +75,7 @@ function render({ model, el }) {
     const cited = m.sources.map((id) => sources[id] ? `<li>${sources[id].url ? `<a href="${esc(sources[id].url)}">${esc(sources[id].title)}</a>` : esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
     card.innerHTML = `
       <h3>${esc(span)} · ${esc(tr(m.place))}</h3>
-      <p class="meta">${esc(tr(m.occasion))} (${esc(tr(formats[m.format] || m.format))})</p>
+      <p class="meta">${tr("{occasion} ({format})", { occasion: esc(tr(m.occasion)), format: esc(tr(formats[m.format] || m.format)) })}</p>
       <p><b>${tr("Outcome:")}</b> ${esc(tr(m.outcome))}</p>
       ${m.note ? `<p class="note"><b>${tr("Note:")}</b> ${esc(tr(m.note))}</p>` : ""}
       <p class="sources-head">${tr("Sources")}</p><ul class="sources">${cited.join("")}</ul>`;
