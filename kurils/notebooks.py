@@ -73,7 +73,7 @@ def wheel_name() -> str:
 
 #: What the wheel is built from (pyproject.toml names the package and its data files).
 WHEEL_SOURCES = ["pyproject.toml", "README.md", "LICENSE", "LICENSE-CONTENT.md", "kurils", "data", "chapters/quizzes"]
-WHEEL_SOURCES += [f"locales/{code}/kernel" for code in ("ja", "ru")]  # the self-checks' and the map's translations
+WHEEL_SOURCES += [f"locales/{code}/kernel" for code in ("ja", "ru")]  # the self-checks' and the widgets' translations
 
 
 def build_wheel(out: Path, root: Path = ROOT) -> Path:
