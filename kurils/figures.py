@@ -10,16 +10,21 @@ colours are mid-tones that read on both backgrounds.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import io
 import math
 import re
 import textwrap
+import warnings
 from collections.abc import Iterable
 from html import escape
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("svg")
+import matplotlib.font_manager  # noqa: E402
 import matplotlib.patches  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
@@ -31,6 +36,7 @@ from kurils import (  # noqa: E402
     data,
     display,  # noqa: E402
     geography,
+    i18n,
 )
 from kurils.display import short_citation  # noqa: E402
 
@@ -59,6 +65,9 @@ plt.rcParams.update(
         "svg.fonttype": "none",
         "svg.hashsalt": "kurils",
         "font.family": "sans-serif",
+        # Japanese labels: matplotlib measures them with a CJK font where one is installed (Debian's fonts-noto-cjk).
+        "font.sans-serif": ["DejaVu Sans"]
+        + sorted({f.name for f in matplotlib.font_manager.fontManager.ttflist if f.name == "Noto Sans CJK JP"}),
         "font.size": 12,
         "text.color": INK,
         "axes.labelcolor": INK,
@@ -76,18 +85,92 @@ plt.rcParams.update(
 )
 
 
+#: The language a figure is being drawn in (see :func:`every_language`).
+_LANGUAGE = contextvars.ContextVar("kurils_figure_language", default="en")
+#: Where a figure's words are translated: its own catalogue, then the data's where a widget already has them.
+CATALOGUES = ("figures", "labels", "widgets/timeline", "widgets/summits", "widgets/scenarios", "widgets/words")
+
+
+def tr(text: str, **values) -> str:
+    """``text`` in the language being drawn (English if it has no translation), with its ``{names}`` filled in.
+
+    The figures' own words are the literals of the ``tr("...")`` calls in this module; the catalogue
+    ``locales/LANG/kernel/figures`` holds them (:func:`texts`)."""
+    language = _LANGUAGE.get()
+    if language != "en":
+        text = next((w[text] for n in CATALOGUES if text in (w := i18n.kernel_translations(language, n))), text)
+    return text.format(**values) if values else text
+
+
+def texts() -> list[str]:
+    """Every English text a figure may show: the literals of this module's ``tr("...")`` calls, its tables'
+    words, and the data's words the figures draw (the catalogue ``locales/LANG/kernel/figures``; words
+    that a widget's catalogue already has are left to it: see :func:`kurils.i18n.kernel_templates`)."""
+    import ast
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    found = [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") == "tr"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ]
+    found += [*DATASETS.values(), *REPORTERS.values(), *PLACES.values(), *ANSWERS.values()]
+    found += [words for pair in FLOWS.values() for words in pair]
+    tables = {
+        "places": ["name", "kind"],
+        "islands": ["name_ja_en"],
+        "trade_goods": ["goods"],
+        "japan_investment": ["speaker", "speaker_short", "measure"],
+        "polls": ["pollster", "country"],
+    }
+    found += [str(v) for name, columns in tables.items() for c in columns for v in data.load(name)[c].dropna()]
+    found += [country.capitalize() for country in data.load("polls")["country"]]
+    return list(dict.fromkeys(text for text in found if text.strip()))
+
+
+def every_language(draw):
+    """Draw a figure once in each language the outputs carry; the page shows its own (kurils.i18n.editions)."""
+
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs) -> Figure:
+        editions = {}
+        for language in i18n.output_languages():
+            token = _LANGUAGE.set(language)
+            try:
+                editions[language] = draw(*args, **kwargs)
+            finally:
+                _LANGUAGE.reset(token)
+        first = next(iter(editions.values()))
+        first.editions = editions
+        return first
+
+    return drawn
+
+
 class Figure:
-    """A drawn figure: ``_repr_html_`` gives the ``<figure>``, ``text/plain`` the alt text."""
+    """A drawn figure: ``_repr_html_`` gives the ``<figure>`` (in every language drawn), ``text/plain`` the alt text.
+
+    ``svg``, ``caption`` and ``alt`` are the first language's (English unless ``$KURILS_LANGUAGE`` says
+    otherwise); ``editions`` maps each language drawn to its own Figure."""
 
     def __init__(self, svg: str, caption: str, alt: str, source_html: str) -> None:
         self.svg, self.caption, self.alt, self.source_html = svg, caption, alt, source_html
+        self.editions = {_LANGUAGE.get(): self}
 
-    def _repr_html_(self) -> str:
+    def _figure_html(self) -> str:
         return (
             f'<figure class="kurils-figure">{self.svg}'
             f"<figcaption>{escape(self.caption)}"
             f'<span class="kurils-figure-source">{self.source_html}</span></figcaption></figure>'
         )
+
+    def _repr_html_(self) -> str:
+        editions = self.editions
+        return i18n.editions(lambda code: editions[code]._figure_html(), list(editions))
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/html": self._repr_html_(), "text/plain": f"[Figure] {self.alt}"}
@@ -110,21 +193,25 @@ def source_line(sources: Iterable[str], dataset: str | Iterable[str]) -> str:
         text = escape(short_citation(row))
         title = escape(row["title"], quote=True)
         cites.append(f'<a href="{escape(row["url"], quote=True)}" title="{title}">{text}</a>' if row["url"] else text)
-    labels = [DATASETS[name] for name in names]
-    described = escape(
-        "the course's " + (labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]) + " data"
+    labels = [tr(DATASETS[name]) for name in names]
+    joined = (
+        labels[0] if len(labels) == 1 else tr("{names} and {last}", names=tr(", ").join(labels[:-1]), last=labels[-1])
     )
+    described = escape(tr("the course's {names} data", names=joined))
     if len(cites) > SHOWN_CITATIONS:  # a long list folds away behind its count
-        listed = "; ".join(cites)
-        return f"Source: {described}, compiled from <details><summary>{len(cites)} works</summary>{listed}.</details>"
-    works = f", compiled from {'; '.join(cites)}" if cites else ""
-    return f"Source: {described}{works}."
+        works = f"<details><summary>{tr('{n} works', n=len(cites))}</summary>{'; '.join(cites)}.</details>"
+        return tr("Source: {data}, compiled from {works}", data=described, works=works)
+    if cites:
+        return tr("Source: {data}, compiled from {works}.", data=described, works="; ".join(cites))
+    return tr("Source: {data}.", data=described)
 
 
 def inline_svg(fig, alt: str) -> str:
     """The figure as inline SVG: scalable, theme-coloured, with role, label and title."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", transparent=True, bbox_inches="tight", pad_inches=0.05)
+    with warnings.catch_warnings():  # without a CJK font, Japanese is measured roughly; the browser draws it
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+        fig.savefig(buffer, format="svg", transparent=True, bbox_inches="tight", pad_inches=0.05)
     plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
@@ -162,8 +249,8 @@ def _islands(islands: pd.DataFrame | None, chosen: Iterable[str] = ISLANDS) -> p
 def island_name(row) -> str:
     """'Etorofu/Iturup', or one name where both are the same; the Habomai group as 'Habomai islets'."""
     if row["name_ja_en"] == row["name_ru_en"]:
-        return f"{row['name_ja_en']} islets" if row.name == "habomai" else row["name_ja_en"]
-    return f"{row['name_ja_en']}/{row['name_ru_en']}"
+        return tr("Habomai islets") if row.name == "habomai" else tr(row["name_ja_en"])
+    return tr(f"{row['name_ja_en']}/{row['name_ru_en']}")
 
 
 def _category_styles(categories: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -217,7 +304,7 @@ def _scale_bar(ax, lon: float, lat: float, km: int = 50) -> None:
     ax.plot([lon, lon + degrees], [lat, lat], color=INK, linewidth=2.5, solid_capstyle="butt")
     for x in (lon, lon + degrees):
         ax.plot([x, x], [lat - 0.04, lat + 0.04], color=INK, linewidth=1)
-    ax.text(lon + degrees / 2, lat + 0.07, f"{km} km", ha="center", va="bottom", fontsize=10)
+    ax.text(lon + degrees / 2, lat + 0.07, tr("{km} km", km=km), ha="center", va="bottom", fontsize=10)
 
 
 def _map_axes(frame: tuple[float, float, float, float], height: float):
@@ -253,6 +340,15 @@ ISLAND_LABELS = {
 }
 
 
+def _place(place) -> str:
+    """A place's label on the map, on two lines where it is long (in English: before a bracket or "Peninsula")."""
+    name = tr(place["name"])
+    if name != place["name"]:
+        return name.replace(" (", "\n(").replace("（", "\n（")
+    return name.replace(" (", "\n(").replace(" Peninsula", "\nPeninsula" if place["id"] in WRAP else " Peninsula")
+
+
+@every_language
 def locator_map(places: pd.DataFrame | None = None, islands: pd.DataFrame | None = None) -> Figure:
     """Chapter 1: the four islands (both names), the Hokkaido coast's peninsulas, cape and straits, a scale bar."""
     places = data.load("places") if places is None else places
@@ -262,8 +358,8 @@ def locator_map(places: pd.DataFrame | None = None, islands: pd.DataFrame | None
     for island_id, row in isl.iterrows():
         x, y, ha = ISLAND_LABELS[island_id]
         ax.text(x, y, island_name(row), ha=ha, va="center", fontsize=11, fontweight="bold")
-    ax.text(144.6, 43.3, "Hokkaido", ha="center", va="center", fontsize=12, fontweight="bold")
-    ax.text(149.95, 45.35, "Uruppu/\nUrup", ha="center", va="center", fontsize=10)
+    ax.text(144.6, 43.3, tr("Hokkaido"), ha="center", va="center", fontsize=12, fontweight="bold")
+    ax.text(149.95, 45.35, tr("Uruppu/Urup").replace("/", "/\n"), ha="center", va="center", fontsize=10)
     for _, place in places.iterrows():
         x, y, ha = PLACE_LABELS.get(place["id"], (place["lon"] + 0.08, place["lat"], "left"))
         strait = place["kind"] == "strait"
@@ -274,37 +370,37 @@ def locator_map(places: pd.DataFrame | None = None, islands: pd.DataFrame | None
         ax.text(
             x,
             y,
-            place["name"]
-            .replace(" (", "\n(")
-            .replace(" Peninsula", "\nPeninsula" if place["id"] in WRAP else " Peninsula"),
+            _place(place),
             ha=ha,
             va="center",
             fontsize=10,
             style="italic" if strait else "normal",
             bbox={"boxstyle": "square,pad=0.1", "facecolor": "none", "edgecolor": "none"},
         )
-    ax.text(144.5, 45.7, "Sea of Okhotsk", fontsize=10, style="italic", alpha=0.8)
-    ax.text(148.4, 43.6, "Pacific Ocean", fontsize=10, style="italic", alpha=0.8)
+    ax.text(144.5, 45.7, tr("Sea of Okhotsk"), fontsize=10, style="italic", alpha=0.8)
+    ax.text(148.4, 43.6, tr("Pacific Ocean"), fontsize=10, style="italic", alpha=0.8)
     _scale_bar(ax, 148.6, 43.1)
     sources = _ids(places) + ["wikipedia-kuril-islands"]
     return figure(
         fig,
-        caption=(
+        caption=tr(
             "The four islands off eastern Hokkaido, with the places this chapter names. Island outlines are "
             "simplified to about 300 m; the straits are labelled, not drawn as borders."
         ),
-        alt=(
-            "Map of eastern Hokkaido and the islands off it, from south-west to north-east: "
-            + ", ".join(island_name(row) for _, row in isl.iterrows())
-            + ", then Uruppu/Urup. Marked on the map: "
-            + "; ".join(f"{p['name']} ({p['kind']})" for _, p in places.iterrows())
-            + ". A scale bar shows 50 km."
+        alt=tr(
+            "Map of eastern Hokkaido and the islands off it, from south-west to north-east: {islands}, then "
+            "Uruppu/Urup. Marked on the map: {places}. A scale bar shows 50 km.",
+            islands=tr(", ").join(island_name(row) for _, row in isl.iterrows()),
+            places=tr("; ").join(
+                tr("{name} ({kind})", name=tr(p["name"]), kind=tr(p["kind"])) for _, p in places.iterrows()
+            ),
         ),
         sources=sources,
         dataset=["places", "islands", "region"],
     )
 
 
+@every_language
 def border_map(lines: dict | None = None) -> Figure:
     """Chapter 2: the 1855 border in the Vries Strait, and the direction of the 1875 border, off the map."""
     lines = geography.load_lines() if lines is None else lines
@@ -327,35 +423,36 @@ def border_map(lines: dict | None = None) -> Figure:
         arrowprops={"arrowstyle": "-|>", "color": PURPLE, "linewidth": 2.5},
     )
     handles = [
-        plt.Line2D([], [], color=RED, linewidth=3, label="1855 border (Treaty of Shimoda), Vries Strait"),
+        plt.Line2D([], [], color=RED, linewidth=3, label=tr("1855 border (Treaty of Shimoda), Vries Strait")),
         plt.Line2D(
             [],
             [],
             color=PURPLE,
             linewidth=2.5,
             marker=">",
-            label=(
+            label=tr(
                 "towards the 1875 border (Treaty of Saint Petersburg),\n"
-                f"First Kuril Strait, about {round(km, -1):,.0f} km to the north-east"
+                "First Kuril Strait, about {km} km to the north-east",
+                km=f"{round(km, -1):,.0f}",
             ),
         ),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), fontsize=10)
-    ax.text(144.2, 43.4, "Hokkaido", ha="center", fontsize=12, fontweight="bold")
-    ax.text(147.25, 43.85, "the four\nislands", ha="left", va="top", fontsize=10)
-    ax.text(149.95, 45.42, "Uruppu/\nUrup", ha="center", va="center", fontsize=10)
+    ax.text(144.2, 43.4, tr("Hokkaido"), ha="center", fontsize=12, fontweight="bold")
+    ax.text(147.25, 43.85, tr("the four\nislands"), ha="left", va="top", fontsize=10)
+    ax.text(149.95, 45.42, tr("Uruppu/Urup").replace("/", "/\n"), ha="center", va="center", fontsize=10)
     _scale_bar(ax, 148.6, 42.95)
     sources = list(dict.fromkeys(by_id["1855"]["properties"]["sources"] + by_id["1875"]["properties"]["sources"]))
     return figure(
         fig,
-        caption=(
+        caption=tr(
             "The first border, 1855, ran between Etorofu/Iturup and Uruppu/Urup. In 1875 Japan took the whole "
             "chain north to the First Kuril Strait, off this map. Lines at sea are schematic."
         ),
-        alt=(
-            f"Map of eastern Hokkaido, the four islands and Uruppu/Urup. A red line through the Vries Strait marks "
-            f"the 1855 border; an arrow at the top right points to the 1875 border, about {round(km, -1):,.0f} km "
-            f"to the north-east."
+        alt=tr(
+            "Map of eastern Hokkaido, the four islands and Uruppu/Urup. A red line through the Vries Strait marks "
+            "the 1855 border; an arrow at the top right points to the 1875 border, about {km} km to the north-east.",
+            km=f"{round(km, -1):,.0f}",
         ),
         sources=sources,
         dataset=["lines", "region"],
@@ -371,6 +468,7 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 # --- charts --------------------------------------------------------------------------------------
 
 
+@every_language
 def island_sizes(islands: pd.DataFrame | None = None) -> Figure:
     """Chapter 1: area of each island (with the range across sources) and its residents in 1945 and now."""
     isl = _islands(islands)
@@ -381,20 +479,24 @@ def island_sizes(islands: pd.DataFrame | None = None) -> Figure:
     high = isl["area_km2_max"] - isl["area_km2"]
     left.barh(y, isl["area_km2"], color=BLUE, xerr=[low, high], error_kw={"ecolor": INK, "capsize": 3})
     left.set_yticks(list(y), names)
-    left.set_title("Area (km²)", loc="left")
+    left.set_title(tr("Area (km²)"), loc="left")
     for i, value in enumerate(isl["area_km2"]):
         left.text(value + high.iloc[i] + 60, i, f"{value:,.0f}", va="center", fontsize=10)
     left.set_xlim(0, isl["area_km2_max"].max() * 1.35)
     now_year = int(isl["pop_now_year"].max())
     offset = 0.2
-    right.barh([i + offset for i in y], isl["pop_1945"], height=0.4, color=ORANGE, label="Japanese residents, 1945")
-    right.barh([i - offset for i in y], isl["pop_now"], height=0.4, color=GREEN, label=f"Residents, {now_year}")
-    right.set_title("Residents", loc="left")
+    right.barh([i + offset for i in y], isl["pop_1945"], height=0.4, color=ORANGE, label=tr("Japanese residents, 1945"))
+    right.barh(
+        [i - offset for i in y], isl["pop_now"], height=0.4, color=GREEN, label=tr("Residents, {year}", year=now_year)
+    )
+    right.set_title(tr("Residents"), loc="left")
     right.set_yticks(list(y), names)
     right.set_xlim(0, max(isl["pop_1945"].max(), isl["pop_now"].max()) * 1.45)
     for i, (then, now) in enumerate(zip(isl["pop_1945"], isl["pop_now"], strict=True)):
         right.text(then + 150, i + offset, f"{then:,}", va="center", fontsize=10.5)
-        right.text(now + 150, i - offset, f"{now:,}" if now else "0 (border guards only)", va="center", fontsize=10.5)
+        right.text(
+            now + 150, i - offset, f"{now:,}" if now else tr("0 (border guards only)"), va="center", fontsize=10.5
+        )
     right.legend(loc="lower right", bbox_to_anchor=(1.0, 0.98), fontsize=10.5)
     for ax in (left, right):
         ax.tick_params(axis="x", labelsize=10.5)
@@ -402,23 +504,29 @@ def island_sizes(islands: pd.DataFrame | None = None) -> Figure:
     biggest = isl["area_km2"].idxmax()
     return figure(
         fig,
-        caption=(
-            f"Area and residents of each island. The whiskers show the range of areas the sources give; "
-            f"present residents are the Japanese government's estimates for {now_year}."
+        caption=tr(
+            "Area and residents of each island. The whiskers show the range of areas the sources give; "
+            "present residents are the Japanese government's estimates for {year}.",
+            year=now_year,
         ),
-        alt=(
-            "Two bar charts. Area: "
-            + "; ".join(f"{n} {a:,.0f} km²" for n, a in zip(names, isl["area_km2"], strict=True))
-            + f" (total {total:,.0f} km², {island_name(isl.loc[biggest])} the largest). "
-            + f"Residents in 1945 and {now_year}: "
-            + "; ".join(f"{n} {a:,} and {b:,}" for n, a, b in zip(names, isl["pop_1945"], isl["pop_now"], strict=True))
-            + "."
+        alt=tr(
+            "Two bar charts. Area: {areas} (total {total} km², {largest} the largest). Residents in 1945 and {year}: "
+            "{residents}.",
+            areas=tr("; ").join(f"{n} {a:,.0f} km²" for n, a in zip(names, isl["area_km2"], strict=True)),
+            total=f"{total:,.0f}",
+            largest=island_name(isl.loc[biggest]),
+            year=now_year,
+            residents=tr("; ").join(
+                tr("{island} {then} and {now}", island=n, then=f"{a:,}", now=f"{b:,}")
+                for n, a, b in zip(names, isl["pop_1945"], isl["pop_now"], strict=True)
+            ),
         ),
         sources=_ids(isl.reset_index()),
         dataset="islands",
     )
 
 
+@every_language
 def area_shares(highlight: Iterable[str] = ("shikotan", "habomai"), islands: pd.DataFrame | None = None) -> Figure:
     """Chapter 4: each island's share of the total area, the islands in ``highlight`` set apart."""
     isl = _islands(islands)
@@ -436,9 +544,9 @@ def area_shares(highlight: Iterable[str] = ("shikotan", "habomai"), islands: pd.
             ax.text(start + share / 2, 0, label, ha="center", va="center", fontsize=10, color="white")
         start += share
     picked_share = isl.loc[chosen, "area_km2"].sum() / total
-    names = " and ".join(island_name(isl.loc[i]) for i in chosen)
+    names = tr(" and ").join(island_name(isl.loc[i]) for i in chosen)
     ax.annotate(
-        f"{names}: {picked_share:.0%} of the area",
+        tr("{islands}: {share} of the area", islands=names, share=f"{picked_share:.0%}"),
         xy=(picked_share / 2, -0.32),
         xytext=(0.0, -0.75),
         fontsize=10,
@@ -451,11 +559,16 @@ def area_shares(highlight: Iterable[str] = ("shikotan", "habomai"), islands: pd.
     ax.set_axis_off()
     return figure(
         fig,
-        caption=f"Each island's share of the four islands' total area of {total:,.0f} km²; {names} in orange.",
-        alt=(
-            "A single bar divided by island: "
-            + "; ".join(f"{island_name(row)} {row['area_km2'] / total:.0%}" for _, row in isl.iterrows())
-            + f". {names} together make up {picked_share:.0%}."
+        caption=tr(
+            "Each island's share of the four islands' total area of {total} km²; {islands} in orange.",
+            total=f"{total:,.0f}",
+            islands=names,
+        ),
+        alt=tr(
+            "A single bar divided by island: {shares}. {islands} together make up {share}.",
+            shares=tr("; ").join(f"{island_name(row)} {row['area_km2'] / total:.0%}" for _, row in isl.iterrows()),
+            islands=names,
+            share=f"{picked_share:.0%}",
         ),
         sources=_ids(isl.reset_index()),
         dataset="islands",
@@ -473,12 +586,13 @@ def _events(start: int, end: int, events: pd.DataFrame | None) -> pd.DataFrame:
     return chosen
 
 
+@every_language
 def events_timeline(start: int, end: int, events: pd.DataFrame | None = None, caption: str = "") -> Figure:
     """A vertical timeline of the events from ``start`` to ``end``: one dated line each, coloured by category."""
     chosen = _events(start, end, events)
     categories = list(dict.fromkeys(chosen["category"]))
     styles = _category_styles(categories)
-    titles = [textwrap.wrap(t, 34) for t in chosen["title"]]
+    titles = [_wrap(tr(t), 34) for t in chosen["title"]]
     rows = [len(t) for t in titles]
     n = sum(rows)
     fig, ax = plt.subplots(figsize=(WIDTH, 0.5 + 0.22 * n + 0.12 * len(chosen)))
@@ -503,7 +617,7 @@ def events_timeline(start: int, end: int, events: pd.DataFrame | None = None, ca
     ax.set_ylim(y + 0.3, 0.8)
     ax.set_axis_off()
     handles = [
-        plt.Line2D([], [], marker=styles[c][1], linestyle="", color=styles[c][0], markeredgecolor=INK, label=c)
+        plt.Line2D([], [], marker=styles[c][1], linestyle="", color=styles[c][0], markeredgecolor=INK, label=tr(c))
         for c in categories
     ]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=10)
@@ -511,25 +625,45 @@ def events_timeline(start: int, end: int, events: pd.DataFrame | None = None, ca
     period = str(start) if start == end else f"{start}–{end}"
     return figure(
         fig,
-        caption=caption or f"The events of {period} recorded in the course's data, in date order, by category.",
-        alt=f"Timeline of {n} events, {period}: "
-        + "; ".join(f"{_format_date(e['date'])}, {e['title']}" for _, e in chosen.iterrows())
-        + ".",
+        caption=tr(caption)
+        if caption
+        else tr("The events of {period} recorded in the course's data, in date order, by category.", period=period),
+        alt=tr(
+            "Timeline of {n} events, {period}: {events}.",
+            n=n,
+            period=period,
+            events=tr("; ").join(f"{_format_date(e['date'])}{tr(', ')}{tr(e['title'])}" for _, e in chosen.iterrows()),
+        ),
         sources=_ids(chosen),
         dataset="events",
     )
 
 
 def _format_date(date: str) -> str:
+    """'7 Feb 1855', 'Feb 1855' or '1855', in the language being drawn."""
     parts = str(date).split("-")
-    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    if len(parts) == 1:
+        return parts[0]
+    month = tr(MONTHS[int(parts[1]) - 1])
     if len(parts) == 3:
-        return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{months[int(parts[1]) - 1]} {parts[0]}"
-    return parts[0]
+        return tr("{day} {month} {year}", day=int(parts[2]), month=month, year=parts[0])
+    return tr("{month} {year}", month=month, year=parts[0])
 
 
+#: The months' short names (their translations are in the figures' catalogue).
+MONTHS = [tr("Jan"), tr("Feb"), tr("Mar"), tr("Apr"), tr("May"), tr("Jun")]
+MONTHS += [tr("Jul"), tr("Aug"), tr("Sep"), tr("Oct"), tr("Nov"), tr("Dec")]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters: at spaces, or (Japanese, written without them) every width/2
+    characters, since a kanji or kana is about twice as wide as a Latin letter."""
+    if " " in text or len(text) <= width // 2:
+        return textwrap.wrap(text, width)
+    return [text[i : i + width // 2] for i in range(0, len(text), width // 2)]
+
+
+@every_language
 def events_per_year(start: int, end: int, events: pd.DataFrame | None = None) -> Figure:
     """Chapter 5: how many recorded events fall in each year, stacked by category."""
     chosen = _events(start, end, events)
@@ -546,14 +680,14 @@ def events_per_year(start: int, end: int, events: pd.DataFrame | None = None) ->
             counts[category],
             bottom=bottom,
             color=colour,
-            label=category,
+            label=tr(category),
             width=0.8,
             edgecolor=INK,
             linewidth=0.4,
             hatch="///" if colour == RED else None,  # red and orange differ in pattern too
         )
         bottom += counts[category]
-    ax.set_ylabel("events")
+    ax.set_ylabel(tr("events"))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelsize=10.5)
     ax.legend(fontsize=10.5, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
@@ -561,12 +695,21 @@ def events_per_year(start: int, end: int, events: pd.DataFrame | None = None) ->
     top = busiest.idxmax()
     return figure(
         fig,
-        caption=f"Events recorded in the course's data for each year from {start} to {end}, by category.",
-        alt=(
-            f"Stacked bar chart of {int(busiest.sum())} events, {start}–{end}. The busiest year is {top} with "
-            f"{int(busiest[top])} events; {int((busiest == 0).sum())} years have none. Categories: "
-            + ", ".join(f"{c} {int(counts[c].sum())}" for c in counts.columns)
-            + "."
+        caption=tr(
+            "Events recorded in the course's data for each year from {start} to {end}, by category.",
+            start=start,
+            end=end,
+        ),
+        alt=tr(
+            "Stacked bar chart of {n} events, {start}–{end}. The busiest year is {top} with {most} events; "
+            "{empty} years have none. Categories: {categories}.",
+            n=int(busiest.sum()),
+            start=start,
+            end=end,
+            top=top,
+            most=int(busiest[top]),
+            empty=int((busiest == 0).sum()),
+            categories=tr(", ").join(f"{tr(c)} {int(counts[c].sum())}" for c in counts.columns),
         ),
         sources=_ids(chosen),
         dataset="events",
@@ -581,6 +724,7 @@ def _meetings(meetings: pd.DataFrame | None) -> pd.DataFrame:
     return meetings[meetings["format"] != "phone-call"]  # phone calls are not meetings
 
 
+@every_language
 def meetings_per_year(meetings: pd.DataFrame | None = None) -> Figure:
     """Chapter 6: Abe–Putin meetings in person per year, stacked by kind."""
     met = _meetings(meetings)
@@ -590,35 +734,43 @@ def meetings_per_year(meetings: pd.DataFrame | None = None) -> Figure:
     fig, ax = plt.subplots(figsize=(WIDTH, 3.2))
     bottom = pd.Series(0, index=counts.index)
     for i, kind in enumerate(kinds):
-        ax.bar(counts.index, counts[kind], bottom=bottom, color=PALETTE[i], label=FORMATS[kind], width=0.7)
+        ax.bar(counts.index, counts[kind], bottom=bottom, color=PALETTE[i], label=tr(FORMATS[kind]), width=0.7)
         bottom += counts[kind]
     for year, total in bottom.items():
         ax.text(year, total + 0.1, str(total), ha="center", va="bottom", fontsize=10)
-    ax.set_ylabel("meetings")
+    ax.set_ylabel(tr("meetings"))
     ax.set_ylim(0, bottom.max() + 2.6)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=10.5, loc="upper left", ncol=2)
     return figure(
         fig,
-        caption=(
-            f"Abe and Putin met in person {len(met)} times from {counts.index.min()} to {counts.index.max()}, "
-            "most often on the sidelines of multilateral summits (phone calls not counted)."
+        caption=tr(
+            "Abe and Putin met in person {n} times from {first} to {last}, "
+            "most often on the sidelines of multilateral summits (phone calls not counted).",
+            n=len(met),
+            first=counts.index.min(),
+            last=counts.index.max(),
         ),
-        alt=(
-            "Stacked bar chart of meetings per year: "
-            + "; ".join(
-                f"{year}: {total} ("
-                + ", ".join(f"{counts.loc[year, k]} {FORMATS[k]}" for k in kinds if counts.loc[year, k])
-                + ")"
+        alt=tr(
+            "Stacked bar chart of meetings per year: {years}.",
+            years=tr("; ").join(
+                tr(
+                    "{year}: {total} ({kinds})",
+                    year=year,
+                    total=total,
+                    kinds=tr(", ").join(
+                        f"{counts.loc[year, k]} {tr(FORMATS[k])}" for k in kinds if counts.loc[year, k]
+                    ),
+                )
                 for year, total in bottom.items()
-            )
-            + "."
+            ),
         ),
         sources=_ids(met),
         dataset="meetings",
     )
 
 
+@every_language
 def meetings_timeline(
     marks: Iterable[str] = (), meetings: pd.DataFrame | None = None, events: pd.DataFrame | None = None
 ) -> Figure:
@@ -646,30 +798,47 @@ def meetings_timeline(
     for event_id in marks:
         when = _when(marked.loc[event_id, "date"])
         ax.axvline(when, color=RED, linewidth=1.5, linestyle="--")
-        ax.text(when + 0.05, len(kinds) - 0.4, marked.loc[event_id, "title"], fontsize=10.5, va="bottom", wrap=True)
-    ax.set_yticks(range(len(kinds)), ["\n".join(textwrap.wrap(FORMATS[k], 22)) for k in reversed(kinds)])
+        title = tr(marked.loc[event_id, "title"])
+        ax.text(when + 0.05, len(kinds) - 0.4, title, fontsize=10.5, va="bottom", wrap=True)
+    ax.set_yticks(range(len(kinds)), ["\n".join(_wrap(tr(FORMATS[k]), 22)) for k in reversed(kinds)])
     first, last = met["date"].map(_year).min(), met["date"].map(_year).max()
     ax.set_xlim(first, last + 1)
     ax.set_ylim(-0.6, len(kinds) + 0.3)
     ax.set_xticks(range(first, last + 2), [f"’{y % 100:02d}" if y > first else str(y) for y in range(first, last + 2)])
     ax.grid(axis="x", color=INK, alpha=0.15)
-    marked_text = "; ".join(f"{_format_date(marked.loc[m, 'date'])}, {marked.loc[m, 'title']}" for m in marks)
+    marked_text = tr("; ").join(
+        f"{_format_date(marked.loc[m, 'date'])}{tr(', ')}{tr(marked.loc[m, 'title'])}" for m in marks
+    )
+    dates = tr("; ").join(f"{_format_date(r['date'])} ({tr(FORMATS[r['format']])})" for _, r in met.iterrows())
     return figure(
         fig,
-        caption=(
-            "Each in-person Abe–Putin meeting, by date and kind"
-            + (f"; the dashed line marks {marked_text}." if marks else ".")
-        ),
-        alt=(
-            f"Dot chart of {len(met)} meetings from {first} to {last}: "
-            + "; ".join(f"{_format_date(r['date'])} ({FORMATS[r['format']]})" for _, r in met.iterrows())
-            + (f". A dashed line marks {marked_text}." if marks else ".")
+        caption=tr(
+            "Each in-person Abe–Putin meeting, by date and kind; the dashed line marks {marked}.", marked=marked_text
+        )
+        if marks
+        else tr("Each in-person Abe–Putin meeting, by date and kind."),
+        alt=tr(
+            "Dot chart of {n} meetings from {first} to {last}: {dates}. A dashed line marks {marked}.",
+            n=len(met),
+            first=first,
+            last=last,
+            dates=dates,
+            marked=marked_text,
+        )
+        if marks
+        else tr(
+            "Dot chart of {n} meetings from {first} to {last}: {dates}.",
+            n=len(met),
+            first=first,
+            last=last,
+            dates=dates,
         ),
         sources=_ids(met) + [s for m in marks for s in marked.loc[m, "sources"]],
         dataset=["meetings", "events"] if marks else "meetings",
     )
 
 
+@every_language
 def documents_and_events(documents: Iterable[str], start: int, end: int, events: pd.DataFrame | None = None):
     """Chapter 10: the events of each year as dots, and when each of ``documents`` was written."""
     chosen = _events(start, end, events)
@@ -685,7 +854,7 @@ def documents_and_events(documents: Iterable[str], start: int, end: int, events:
     quarters = chosen["date"].map(lambda d: math.floor(_when(d) * 4) / 4)
     for quarter, count in quarters.value_counts().items():
         top.plot([quarter + 0.125] * count, range(1, count + 1), "o", color=BLUE, markersize=4.5)
-    top.set_ylabel("events\nper quarter", fontsize=10)
+    top.set_ylabel(tr("events\nper quarter"), fontsize=10)
     top.yaxis.get_major_locator().set_params(integer=True)
     top.grid(axis="x", color=INK, alpha=0.15)
     ordered = sorted(documents, key=lambda d: sources.loc[d, "date"])
@@ -706,21 +875,26 @@ def documents_and_events(documents: Iterable[str], start: int, end: int, events:
     bottom.tick_params(axis="x", labelsize=10)
     return figure(
         fig,
-        caption=(
-            f"The events of {start}–{end} in the course's data (one dot each, by quarter) and when each of the "
-            "documents was written (orange: the whole year where only the year is known, the month where it is)."
+        caption=tr(
+            "The events of {start}–{end} in the course's data (one dot each, by quarter) and when each of the "
+            "documents was written (orange: the whole year where only the year is known, the month where it is).",
+            start=start,
+            end=end,
         ),
-        alt=(
-            f"Chart of {len(chosen)} events from {start} to {end} by category, with the writing dates of five "
-            "documents: "
-            + "; ".join(f"{short_citation(sources.loc[d])}, {sources.loc[d, 'date']}" for d in documents)
-            + ". Events after a document's date could not be known to its author."
+        alt=tr(
+            "Chart of {n} events from {start} to {end} by category, with the writing dates of five documents: "
+            "{documents}. Events after a document's date could not be known to its author.",
+            n=len(chosen),
+            start=start,
+            end=end,
+            documents=tr("; ").join(f"{short_citation(sources.loc[d])}, {sources.loc[d, 'date']}" for d in documents),
         ),
         sources=list(documents) + _ids(chosen),
         dataset=["events", "sources"],
     )
 
 
+@every_language
 def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Figure:
     """Chapter 11: a formula × position grid of 'met', 'not met' and 'condition only', as colours.
 
@@ -743,8 +917,10 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
         p = positions.loc[pid]
         side = p["side"]
         need = [i for i in str(p[f"requires_{side}"] or "").split(";") if i]
-        names = "all four" if len(need) == 4 else ",\n".join(islands.loc[i, "name_ja_en"] for i in need)
-        who = "Japan" if side == "japan" else "Russia"
+        names = (
+            tr("all four") if len(need) == 4 else (tr(",") + "\n").join(tr(islands.loc[i, "name_ja_en"]) for i in need)
+        )
+        who = tr("Japan") if side == "japan" else tr("Russia")
         return f"{who}\n{str(p['date'])[:4]}:\n{names}"
 
     fig, ax = plt.subplots(figsize=(WIDTH * 0.72, 1.4 + 0.56 * len(checks)))
@@ -764,7 +940,7 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
             )
     ax.set_xlim(0, len(shown))
     ax.set_ylim(len(checks), 0)
-    ax.set_yticks([r + 0.45 for r in range(len(checks))], ["\n".join(textwrap.wrap(f, 30)) for f in checks["formula"]])
+    ax.set_yticks([r + 0.45 for r in range(len(checks))], ["\n".join(_wrap(tr(f), 30)) for f in checks["formula"]])
     ax.xaxis.tick_top()
     ax.set_xticks([c + 0.47 for c in range(len(shown))], [label(p) for p in shown], fontsize=9.5)
     ax.tick_params(length=0)
@@ -773,18 +949,26 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
     met_all = [f for _, f in checks.iterrows() if all(f[p] == "met" for p in shown)]
     return figure(
         fig,
-        caption=(
+        caption=tr(
             "Each formula against each side's red lines that name islands: a column heads the side, the year "
             "and the islands that side requires for itself (green: met; red: not met). "
-            f"{len(words)} positions stated as conditions in words cannot be checked this way and are not shown."
+            "{n} positions stated as conditions in words cannot be checked this way and are not shown.",
+            n=len(words),
         ),
-        alt=(
-            f"Grid of {len(checks)} formulas by {len(shown)} positions. "
-            + " ".join(
-                f"{f['formula']}: meets {sum(f[p] == 'met' for p in shown)} of {len(shown)}."
+        alt=tr(
+            "Grid of {formulas} formulas by {positions} positions. {each} {n} formulas meet all of them.",
+            formulas=len(checks),
+            positions=len(shown),
+            each=" ".join(
+                tr(
+                    "{formula}: meets {met} of {all}.",
+                    formula=tr(f["formula"]),
+                    met=sum(f[p] == "met" for p in shown),
+                    all=len(shown),
+                )
                 for _, f in checks.iterrows()
-            )
-            + f" {len(met_all)} formulas meet all of them."
+            ),
+            n=len(met_all),
         ),
         sources=[s for p in shown for s in positions.loc[p, "sources"]],
         dataset=["proposals", "positions"],
@@ -795,15 +979,18 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
 
 REPORTERS = {"japan": "Japan's statistics", "russia": "Russia's statistics"}
 #: How a chart label and its alt text mark a figure that the source gives only as a bound.
-BOUNDS = {"at-least": (">", "more than "), "at-most": ("<", "less than ")}
+BOUNDS = {"at-least": (">", tr("more than {figure}")), "at-most": ("<", tr("less than {figure}"))}
 
 
-def _bound(row: pd.Series, form: int) -> str:
-    """The mark for a trade row's bound: 0 for the chart label ('>'), 1 for words ('more than ')."""
+def _bound(row: pd.Series, form: int, figure: str) -> str:
+    """``figure`` with its row's bound: form 0 for a chart label ('>5'), 1 in words ('more than 5')."""
     bound = row.get("bound")
-    return BOUNDS[bound][form] if isinstance(bound, str) and bound in BOUNDS else ""
+    if not (isinstance(bound, str) and bound in BOUNDS):
+        return figure
+    return BOUNDS[bound][0] + figure if form == 0 else tr(BOUNDS[bound][1], figure=figure)
 
 
+@every_language
 def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
     """Chapter 7: Japan–Russia trade by year, one marker style per reporting side; exports and imports where given."""
     trade = (data.load("trade") if trade is None else trade).sort_values(["year", "reporter"])
@@ -812,11 +999,16 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
     fig, ax = plt.subplots(figsize=(WIDTH, 3.3))
     for i, (reporter, rows) in enumerate(trade.groupby("reporter", sort=True)):
         ax.plot(
-            rows["year"], rows["total_usd_bn"], MARKERS[i], color=PALETTE[i], markersize=8, label=REPORTERS[reporter]
+            rows["year"],
+            rows["total_usd_bn"],
+            MARKERS[i],
+            color=PALETTE[i],
+            markersize=8,
+            label=tr(REPORTERS[reporter]),
         )
         for _, row in rows.iterrows():
             ax.annotate(
-                f"{_bound(row, 0)}{row['total_usd_bn']:.{2 if row['total_usd_bn'] < 10 else 3}g}",
+                _bound(row, 0, f"{row['total_usd_bn']:.{2 if row['total_usd_bn'] < 10 else 3}g}"),
                 (row["year"], row["total_usd_bn"]),
                 textcoords="offset points",
                 xytext=(0, 12) if reporter == "japan" else (7, -8),
@@ -838,35 +1030,45 @@ def trade_by_year(trade: pd.DataFrame | None = None) -> Figure:
     handles, _ = ax.get_legend_handles_labels()
     if not split.empty:
         handles += [
-            matplotlib.patches.Patch(color=GREEN, alpha=0.6, label="of which Japan's imports from Russia"),
-            matplotlib.patches.Patch(color=PURPLE, alpha=0.6, label="of which Japan's exports to Russia"),
+            matplotlib.patches.Patch(color=GREEN, alpha=0.6, label=tr("of which Japan's imports from Russia")),
+            matplotlib.patches.Patch(color=PURPLE, alpha=0.6, label=tr("of which Japan's exports to Russia")),
         ]
     ax.set_xlim(1999.5, 2018.5)
     ax.set_ylim(0, trade["total_usd_bn"].max() * 1.25)
     ax.set_xticks(range(2000, 2019, 3))
-    ax.set_ylabel("billion US dollars")
+    ax.set_ylabel(tr("billion US dollars"))
     ax.legend(handles=handles, fontsize=9.5, loc="upper left", bbox_to_anchor=(0.0, -0.14))
     missing = sorted(set(range(2000, 2019)) - set(trade["year"]))
     return figure(
         fig,
-        caption=(
+        caption=tr(
             "Japan–Russia trade in goods, in the years for which this course found a sourced figure; "
-            f"no point is drawn for {len(missing)} of the 19 years from 2000 to 2018. "
+            "no point is drawn for {n} of the 19 years from 2000 to 2018. "
             "Each side's statistics count the same trade differently; "
-            "> and < mark figures a source gives only as 'more than' or 'less than'."
+            "> and < mark figures a source gives only as 'more than' or 'less than'.",
+            n=len(missing),
         ),
-        alt=(
-            "Chart of Japan–Russia trade by year: "
-            + "; ".join(
-                f"{r['year']}, {REPORTERS[r['reporter']]}: {_bound(r, 1)}{r['total_usd_bn']:g} billion dollars"
+        alt=tr(
+            "Chart of Japan–Russia trade by year: {years}. No figure for {missing}.",
+            years=tr("; ").join(
+                tr(
+                    "{year}, {reporter}: {amount} billion dollars",
+                    year=r["year"],
+                    reporter=tr(REPORTERS[r["reporter"]]),
+                    amount=_bound(r, 1, f"{r['total_usd_bn']:g}"),
+                )
                 + (
-                    f" (Japan's exports {r['japan_exports_usd_bn']:g}, imports {r['japan_imports_usd_bn']:g})"
+                    tr(
+                        " (Japan's exports {exports}, imports {imports})",
+                        exports=f"{r['japan_exports_usd_bn']:g}",
+                        imports=f"{r['japan_imports_usd_bn']:g}",
+                    )
                     if pd.notna(r["japan_exports_usd_bn"]) and pd.notna(r["japan_imports_usd_bn"])
                     else ""
                 )
                 for _, r in trade.iterrows()
-            )
-            + f". No figure for {', '.join(map(str, missing))}."
+            ),
+            missing=", ".join(map(str, missing)),
         ),
         sources=_ids(trade),
         dataset="trade",
@@ -879,6 +1081,7 @@ FLOWS = {
 }
 
 
+@every_language
 def trade_goods(goods: pd.DataFrame | None = None) -> Figure:
     """Chapter 7: the main goods' share of Japan's exports to and imports from Russia, one bar per source's figure."""
     goods = data.load("trade_goods") if goods is None else goods
@@ -894,13 +1097,13 @@ def trade_goods(goods: pd.DataFrame | None = None) -> Figure:
         ax.text(row["share_pct"] + 1.5, y, f"{row['share_pct']:g}%", va="center", fontsize=10)
     ax.set_yticks(
         range(len(shares)),
-        [f"{r['year']} {FLOWS[r['flow']][0]}: {r['goods']}" for _, r in shares.iloc[::-1].iterrows()],
+        [f"{r['year']} {tr(FLOWS[r['flow']][0])}: {tr(r['goods'])}" for _, r in shares.iloc[::-1].iterrows()],
         fontsize=9.5,
     )
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% of that year's flow")
+    ax.set_xlabel(tr("% of that year's flow"))
     ax.legend(
-        handles=[matplotlib.patches.Patch(color=colours[f], alpha=0.8, label=FLOWS[f][1]) for f in FLOWS],
+        handles=[matplotlib.patches.Patch(color=colours[f], alpha=0.8, label=tr(FLOWS[f][1])) for f in FLOWS],
         fontsize=9.5,
         loc="upper left",
         bbox_to_anchor=(0.0, -0.16),
@@ -908,34 +1111,43 @@ def trade_goods(goods: pd.DataFrame | None = None) -> Figure:
     values = goods[goods["share_pct"].isna() & goods["value_usd_bn"].notna()]
     return figure(
         fig,
-        caption=(
+        caption=tr(
             "The main goods in Japan–Russia trade as a share of Japan's exports to Russia or of its imports from "
-            f"Russia, in the {shares['year'].nunique()} years for which this course found a source that gives a share. "
+            "Russia, in the {n} years for which this course found a source that gives a share. "
             "Sources group goods differently (cars or all transport equipment; crude oil or all fuels), "
-            "so bars from different sources for the same year overlap and are not added up."
+            "so bars from different sources for the same year overlap and are not added up.",
+            n=shares["year"].nunique(),
         ),
-        alt=(
-            "Bar chart of the main goods' shares: "
-            + "; ".join(
-                f"{r['year']}, {FLOWS[r['flow']][1]}: {r['goods']} {r['share_pct']:g}%" for _, r in shares.iterrows()
-            )
-            + "."
-            + (
-                " Given as a value only, not drawn: "
-                + "; ".join(
-                    f"{r['year']}, {FLOWS[r['flow']][1]}: {r['goods']} {r['value_usd_bn']:g} billion dollars"
+        alt=tr(
+            "Bar chart of the main goods' shares: {shares}.",
+            shares=tr("; ").join(
+                f"{r['year']}, {tr(FLOWS[r['flow']][1])}: {tr(r['goods'])} {r['share_pct']:g}%"
+                for _, r in shares.iterrows()
+            ),
+        )
+        + (
+            tr(
+                " Given as a value only, not drawn: {values}.",
+                values=tr("; ").join(
+                    tr(
+                        "{year}, {flow}: {goods} {value} billion dollars",
+                        year=r["year"],
+                        flow=tr(FLOWS[r["flow"]][1]),
+                        goods=tr(r["goods"]),
+                        value=f"{r['value_usd_bn']:g}",
+                    )
                     for _, r in values.iterrows()
-                )
-                + "."
-                if not values.empty
-                else ""
+                ),
             )
+            if not values.empty
+            else ""
         ),
         sources=_ids(pd.concat([shares, values])),
         dataset="trade_goods",
     )
 
 
+@every_language
 def japan_investment(investment: pd.DataFrame | None = None) -> Figure:
     """Chapter 7: stated figures for Japanese investment in Russia, by the year each describes, with who said it."""
     investment = (data.load("japan_investment") if investment is None else investment).sort_values(["year", "said"])
@@ -947,7 +1159,7 @@ def japan_investment(investment: pd.DataFrame | None = None) -> Figure:
         i = statements.index(row["said"]) % len(PALETTE)
         ax.plot(row["year"], row["amount_usd_bn"], MARKERS[i], color=PALETTE[i], markersize=8)
         ax.annotate(
-            f"{_bound(row, 0)}{row['amount_usd_bn']:g} ({row['speaker_short']}, {row['said'][:7]})",
+            f"{_bound(row, 0, format(row['amount_usd_bn'], 'g'))} ({tr(row['speaker_short'])}, {row['said'][:7]})",
             (row["year"], row["amount_usd_bn"]),
             textcoords="offset points",
             xytext=(7, 0),
@@ -962,23 +1174,28 @@ def japan_investment(investment: pd.DataFrame | None = None) -> Figure:
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.set_xticks(range(2003, 2019, 3))
-    ax.set_ylabel("billion US dollars (log scale)")
+    ax.set_ylabel(tr("billion US dollars (log scale)"))
     return figure(
         fig,
-        caption=(
+        caption=tr(
             "Japanese investment in Russia as officials stated it, by the year each figure describes, "
             "labelled with the speaker and the month the figure was given (a log scale: each step up multiplies). "
             "The figures count different things, "
             "which the speakers seldom say, so they are not one series and the points are not joined."
         ),
-        alt=(
-            "Chart of stated figures for Japanese investment in Russia: "
-            + "; ".join(
-                f"for {r['year']}, {_bound(r, 1)}{r['amount_usd_bn']:g} billion dollars, "
-                f"said by {r['speaker']} in {r['said'][:7]} ({r['measure']})"
+        alt=tr(
+            "Chart of stated figures for Japanese investment in Russia: {figures}.",
+            figures=tr("; ").join(
+                tr(
+                    "for {year}, {amount} billion dollars, said by {speaker} in {month} ({measure})",
+                    year=r["year"],
+                    amount=_bound(r, 1, f"{r['amount_usd_bn']:g}"),
+                    speaker=tr(r["speaker"]),
+                    month=r["said"][:7],
+                    measure=tr(r["measure"]),
+                )
                 for _, r in investment.iterrows()
-            )
-            + "."
+            ),
         ),
         sources=_ids(investment),
         dataset="japan_investment",
@@ -993,6 +1210,7 @@ PLACES = {
 }
 
 
+@every_language
 def island_population(population: pd.DataFrame | None = None) -> Figure:
     """Chapter 1: people on the four islands (1945, 2016, 2018) and in their two main towns at each count."""
     population = (data.load("island_population") if population is None else population).sort_values("year")
@@ -1000,36 +1218,38 @@ def island_population(population: pd.DataFrame | None = None) -> Figure:
     shown = [p for p in PLACES if p in set(population["place"])]
     for i, place in enumerate(shown):
         rows = population[population["place"] == place]
-        ax.plot(rows["year"], rows["population"], "-" + MARKERS[i], color=PALETTE[i], markersize=7, label=PLACES[place])
+        ax.plot(
+            rows["year"], rows["population"], "-" + MARKERS[i], color=PALETTE[i], markersize=7, label=tr(PLACES[place])
+        )
     ax.axvline(1945.6, color=INK, linewidth=0.8, linestyle=":")
-    ax.text(1946.5, population["population"].max() * 1.02, "Soviet administration\nfrom 1945", fontsize=9, va="top")
-    ax.set_ylabel("people")
+    ax.text(1946.5, population["population"].max() * 1.02, tr("Soviet administration\nfrom 1945"), fontsize=9, va="top")
+    ax.set_ylabel(tr("people"))
     ax.set_ylim(0, population["population"].max() * 1.15)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.legend(fontsize=9.5, loc="upper left", bbox_to_anchor=(0.0, -0.12))
     return figure(
         fig,
-        caption=(
+        caption=tr(
             "People living on the four islands in 1945 (Japanese residents), in 2016 and 2018 (Russian figures and "
             "Japanese government estimates), and in the two main towns at the Soviet and Russian censuses. "
             "Lines join counts years apart; nothing is known here about the years between."
         ),
-        alt=(
-            "Line chart of population: "
-            + "; ".join(
-                f"{PLACES[place]}: "
-                + ", ".join(
+        alt=tr(
+            "Line chart of population: {places}.",
+            places=tr("; ").join(
+                f"{tr(PLACES[place])}: "
+                + tr(", ").join(
                     f"{r['year']} {r['population']:,}" for _, r in population[population["place"] == place].iterrows()
                 )
                 for place in shown
-            )
-            + "."
+            ),
         ),
         sources=_ids(population),
         dataset="island_population",
     )
 
 
+@every_language
 def kuril_programme_budgets(programmes: pd.DataFrame | None = None) -> Figure:
     """Chapter 1: each federal programme for the Kurils as a bar over its years, labelled with its announced budget."""
     programmes = (data.load("kuril_programmes") if programmes is None else programmes).sort_values("first_year")
@@ -1040,10 +1260,10 @@ def kuril_programme_budgets(programmes: pd.DataFrame | None = None) -> Figure:
         ax.barh(y, row["last_year"] - row["first_year"] + 1, left=row["first_year"], height=0.55, color=PALETTE[i])
         parts = []
         if pd.notna(row["federal_rub_bn"]):
-            parts.append(f"federal {row['federal_rub_bn']:g}")
+            parts.append(tr("federal {amount}", amount=f"{row['federal_rub_bn']:g}"))
         if pd.notna(row["total_rub_bn"]):
-            parts.append(f"all sources {row['total_rub_bn']:g}")
-        budget = (", ".join(parts) + " bn roubles") if parts else "budget not found"
+            parts.append(tr("all sources {amount}", amount=f"{row['total_rub_bn']:g}"))
+        budget = tr("{amounts} bn roubles", amounts=tr(", ").join(parts)) if parts else tr("budget not found")
         labels.append(f"{row['first_year']}–{row['last_year']}: {budget}")
         ax.text(row["first_year"] + 0.3, y, labels[-1], va="center", fontsize=9.5, color="#ffffff")
     ax.set_yticks([])
@@ -1052,11 +1272,11 @@ def kuril_programme_budgets(programmes: pd.DataFrame | None = None) -> Figure:
     ax.xaxis.get_major_locator().set_params(integer=True)
     return figure(
         fig,
-        caption=(
+        caption=tr(
             "Russia's federal programmes for the Kuril Islands, with the budgets announced for them (roubles at the "
             "prices of each year, for the whole chain under Russian administration, not only the four islands)."
         ),
-        alt="Bars over the years each programme covers: " + "; ".join(labels) + ".",
+        alt=tr("Bars over the years each programme covers: {programmes}.", programmes=tr("; ").join(labels)),
         sources=_ids(programmes),
         dataset="kuril_programmes",
     )
@@ -1072,6 +1292,7 @@ ANSWERS = {
 }
 
 
+@every_language
 def opinion_polls(polls: pd.DataFrame | None = None) -> Figure:
     """Chapter 9: one horizontal stacked bar per poll, Japanese polls above Russian ones, answers by kind."""
     polls = data.load("polls") if polls is None else polls
@@ -1089,35 +1310,34 @@ def opinion_polls(polls: pd.DataFrame | None = None) -> Figure:
             if kind not in rows.index:
                 continue
             share = float(rows.loc[kind, "percent"])
-            label = None if kind in used else ANSWERS[kind]
+            label = None if kind in used else tr(ANSWERS[kind])
             ax.barh(y, share, left=left, color=colours[kind], height=0.62, label=label, hatch=hatches.get(kind))
             used.add(kind)
             if share >= 6:
                 ax.text(left + share / 2, y, f"{share:g}", ha="center", va="center", fontsize=9.5, color="#ffffff")
             left += share
-        names.append(f"{head['pollster']}, {head['fieldwork'][:7]} ({head['country'].capitalize()})")
+        names.append(f"{tr(head['pollster'])}, {head['fieldwork'][:7]} ({tr(head['country'].capitalize())})")
     ax.set_yticks(range(len(order)), names[: len(order)], fontsize=9.5)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("per cent of respondents")
+    ax.set_xlabel(tr("per cent of respondents"))
     ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.35, -0.28), ncol=2)
     return figure(
         fig,
-        caption=(
+        caption=tr(
             "Opinion on the islands in Japan and Russia, 2016–2018, as newspapers and the Levada Center reported it. "
             "Each poll asked its own question (see the polls data for the wording), so the bars are not one scale; "
             "shares that do not add up to 100 leave out other answers."
         ),
-        alt=(
-            "Stacked bars, one per poll: "
-            + "; ".join(
-                f"{h['pollster']} ({h['country']}, {h['fieldwork'][:7]}): "
-                + ", ".join(
-                    f"{ANSWERS[r['answer_kind']]} {r['percent']:g}%"
+        alt=tr(
+            "Stacked bars, one per poll: {polls}.",
+            polls=tr("; ").join(
+                f"{tr(h['pollster'])} ({tr(h['country'])}, {h['fieldwork'][:7]}): "
+                + tr(", ").join(
+                    f"{tr(ANSWERS[r['answer_kind']])} {r['percent']:g}%"
                     for _, r in polls[polls["poll"] == h["poll"]].iterrows()
                 )
                 for _, h in order.iterrows()
-            )
-            + "."
+            ),
         ),
         sources=_ids(polls),
         dataset="polls",

@@ -131,7 +131,12 @@ def editions(render, languages: list[str] | None = None) -> str:
     languages = languages or output_languages()
     if len(languages) == 1:
         return render(languages[0])
-    parts = "".join(f'<div class="kurils-edition" lang="{code}">{render(code)}</div>' for code in languages)
+    # The comments let the site's build keep only the page's edition (kurils.light.EDITION).
+    parts = "".join(
+        f'<!--kurils-edition {code}--><div class="kurils-edition" lang="{code}">{render(code)}</div>'
+        "<!--/kurils-edition-->"
+        for code in languages
+    )
     return f"<style>{EDITION_CSS}</style>{parts}"
 
 
@@ -270,6 +275,10 @@ def kernel_templates() -> dict[str, list[str]]:
     templates["widgets/words"] = widget_words()
     widgets = {"timeline": timeline, "summits": summits, "scenarios": scenario_explorer, "comparer": comparer}
     templates |= {f"widgets/{name}": module.texts() for name, module in widgets.items()}
+    from kurils import figures
+
+    elsewhere = {text for name in figures.CATALOGUES if name in templates for text in templates[name]}
+    templates["figures"] = [text for text in figures.texts() if text not in elsewhere]
     for path in sorted((ROOT / "exercises").glob("*/*.md")):
         if path.stem == path.parent.name:
             templates[f"exercises/{path.stem}"] = exercise_blocks(path)

@@ -19,6 +19,7 @@ that hold back the first paint. After the book is built, each page gets:
 - the widget state (the data a page's widgets draw, up to 250 KB) in a deferred script of its own
   (``_static/widget-state/``) instead of the head, so the page itself is half the size, and with the
   widgets' words in the page's language only (one execution writes every language's: kurils.i18n);
+- of an output written in every language (a self-check: ``kurils.i18n.editions``), the page's language only;
 - the theme's icon font cut to the few glyphs its styles draw (2 KB instead of 156 KB), and its style
   sheet without FontAwesome's 2,000 webfont icon rules;
 - a version (``?v=`` and a hash of the file's content) on every ``_static`` address, so a browser
@@ -239,10 +240,14 @@ def lighten_page(text: str, page: Path, site: Path) -> str:
     if not uses_design:
         head = re.sub(r'\s*<script[^>]*src="[^"]*_static/' + re.escape(DESIGN_JS) + r'[^"]*"></script>', "", head)
     head = HEAD_SCRIPT.sub(lambda m: f"<script {m.group(1)}defer src=", head)
+    body = EDITION.sub(lambda m: m.group(0) if m.group(1) == language else "", body)
     body = ICON.sub(lambda m: svg_icon(m.group(2), m.group(3), where), body)
     text = head + "</head>" + body
     return STATIC_URL.sub(lambda m: m.group(1) + version(site, page, m.group(2)) + m.group(3), text)
 
+
+#: One language's edition of an output (kurils.i18n.editions); a page keeps its own language's only.
+EDITION = re.compile(r"<!--kurils-edition ([a-z]{2})-->.*?<!--/kurils-edition-->", re.DOTALL)
 
 #: The page's language, from ``<html lang="ja">``.
 PAGE_LANGUAGE = re.compile(r'<html[^>]*\blang="([a-z]{2})')

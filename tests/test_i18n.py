@@ -368,7 +368,10 @@ def test_the_summits_and_the_scenario_explorer_speak_the_pages_language(server, 
     assert outside == [] and errors == []
 
 
-def test_each_page_carries_the_widget_words_of_its_own_language_only(built_site):
+def test_each_page_carries_its_own_language_only(built_site):
+    """One execution writes the self-checks in every language and gives the widgets every language's words;
+    each built page keeps its own language's (the others would make a chapter much heavier)."""
+
     def translations(page: Path) -> list[dict]:
         scripts = re.findall(r'src="([^"?]*widget-state/[^"?]*)', page.read_text(encoding="utf-8"))
         assert scripts, page
@@ -381,3 +384,7 @@ def test_each_page_carries_the_widget_words_of_its_own_language_only(built_site)
     for language in i18n.TRANSLATIONS:
         tables = translations(built_site / language / f"{CH7}.html")
         assert tables and all(list(table) == [language] and table[language] for table in tables)
+    for language in i18n.LANGUAGES:
+        html = (built_site / ("" if language == "en" else language) / f"{CH7}.html").read_text(encoding="utf-8")
+        editions = re.findall(r'<div class="kurils-edition" lang="([a-z]+)">', html)
+        assert editions and set(editions) == {language}, (language, set(editions))
