@@ -882,9 +882,10 @@ def documents_and_events(documents: Iterable[str], start: int, end: int, events:
             end=end,
         ),
         alt=tr(
-            "Chart of {n} events from {start} to {end} by category, with the writing dates of five documents: "
+            "Chart of {n} events from {start} to {end}, with the writing dates of {count} documents: "
             "{documents}. Events after a document's date could not be known to its author.",
             n=len(chosen),
+            count=len(documents),
             start=start,
             end=end,
             documents=tr("; ").join(f"{short_citation(sources.loc[d])}, {sources.loc[d, 'date']}" for d in documents),

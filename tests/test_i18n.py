@@ -388,3 +388,39 @@ def test_each_page_carries_its_own_language_only(built_site):
         html = (built_site / ("" if language == "en" else language) / f"{CH7}.html").read_text(encoding="utf-8")
         editions = re.findall(r'<div class="kurils-edition" lang="([a-z]+)">', html)
         assert editions and set(editions) == {language}, (language, set(editions))
+
+
+LOCATOR_CAPTION = (
+    "The four islands off eastern Hokkaido, with the places this chapter names. Island outlines are "
+    "simplified to about 300 m; the straits are labelled, not drawn as borders."
+)
+
+
+def test_a_figure_is_drawn_in_every_language_and_a_hand_out_can_choose_one(monkeypatch):
+    from kurils import figures
+
+    drawn = figures.locator_map()
+    assert list(drawn.editions) == ["en", "ja", "ru"] and drawn.caption == LOCATOR_CAPTION
+    assert drawn._repr_html_().count('<figure class="kurils-figure">') == 3
+    for language in i18n.TRANSLATIONS:
+        words = i18n.kernel_translations(language, "figures")
+        edition = drawn.editions[language]
+        assert edition.caption == words[LOCATOR_CAPTION]
+        # The map's words: island names from the map's catalogue, the straits from the figures'.
+        for english in ("Etorofu/Iturup", "Goyomai Strait", "Sea of Okhotsk"):
+            translated = (words | i18n.kernel_translations(language, "labels"))[english]
+            assert translated in edition.alt or translated.replace("\n", "") in edition.svg, english
+            assert english not in edition.alt
+    monkeypatch.setenv("KURILS_LANGUAGE", "ru")
+    only = figures.locator_map()
+    assert list(only.editions) == ["ru"] and "kurils-edition" not in only._repr_html_()
+
+
+def test_each_edition_shows_its_figures_in_its_language(built_site):
+    for language in i18n.LANGUAGES:
+        html = (built_site / ("" if language == "en" else language) / "chapters" / "01-islands.html").read_text("utf-8")
+        caption = (
+            LOCATOR_CAPTION if language == "en" else i18n.kernel_translations(language, "figures")[LOCATOR_CAPTION]
+        )
+        assert f"<figcaption>{caption}" in html.replace("&#x27;", "'"), language
+        assert language == "en" or LOCATOR_CAPTION not in html
