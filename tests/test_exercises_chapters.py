@@ -85,7 +85,7 @@ def test_the_package_wheel_carries_the_data_but_no_solution_or_hidden_test(tmp_p
     assert any(name.endswith("share/kurils/data/geography/region.geojson") for name in files)
     assert any(name.endswith("share/kurils/quizzes/ch01.json") for name in files)  # the self-checks
     for language in ("ja", "ru"):  # what a student's kernel shows in Japanese or Russian
-        for catalogue in ("kernel/quizzes/ch01", "kernel/labels", "kernel/widgets/timeline", "kernel/widgets/words"):
+        for catalogue in ("kernel/quizzes/ch01", "kernel/labels", "kernel/figures", "kernel/widgets/timeline"):
             assert any(name.endswith(f"share/kurils/locales/{language}/{catalogue}.po") for name in files), catalogue
     assert not [name for name in files if "exercises" in name]
     for master in grading.masters(MASTERS).values():
