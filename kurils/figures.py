@@ -918,9 +918,12 @@ def red_lines(checks: pd.DataFrame, positions: pd.DataFrame | None = None) -> Fi
         p = positions.loc[pid]
         side = p["side"]
         need = [i for i in str(p[f"requires_{side}"] or "").split(";") if i]
-        names = (
-            tr("all four") if len(need) == 4 else (tr(",") + "\n").join(tr(islands.loc[i, "name_ja_en"]) for i in need)
-        )
+        # One word a line: a column is narrow, and a translated name ("Острова Хабомаи") is longer than "Habomai".
+        words = [
+            re.sub(r"(/)\s*|\s+", lambda m: "/\n" if m.group(1) else "\n", tr(islands.loc[i, "name_ja_en"]))
+            for i in need
+        ]
+        names = tr("all four") if len(need) == 4 else (tr(",") + "\n").join(words)
         who = tr("Japan") if side == "japan" else tr("Russia")
         return f"{who}\n{str(p['date'])[:4]}:\n{names}"
 
