@@ -207,9 +207,11 @@ feedback on the public checks. Hand in the notebook file itself, keeping its nam
 The notebooks need the course's Python package (`kurils`), which brings the data and the
 map. It is the `.whl` file in this folder. To install it with JupyterLab, in this folder:
 
-    python3 -m venv .venv
-    .venv/bin/pip install -r requirements.txt
-    .venv/bin/jupyter lab
+```
+python3 -m venv .venv
+.venv/bin/pip install -r requirements.txt
+.venv/bin/jupyter lab
+```
 
 (on Windows: `py -m venv .venv`, `.venv\\Scripts\\pip install -r requirements.txt`,
 `.venv\\Scripts\\jupyter lab`). In a Jupyter you already have (a JupyterHub, Colab), upload
@@ -316,7 +318,9 @@ def _release(
         from kurils import data
 
         shutil.copytree(data.DATA_DIR, out / "data", dirs_exist_ok=True, ignore=shutil.ignore_patterns("factcheck"))
-        (out / "README.md").write_text(STUDENT_README, encoding="utf-8")
+        from kurils import i18n  # the README in the notebooks' language (locales/LANG/kernel/handout)
+
+        (out / "README.md").write_text(i18n.translated_text(STUDENT_README, language, "handout"), encoding="utf-8")
         shutil.copyfile(wheel, out / wheel.name)
         (out / "requirements.txt").write_text(notebooks.requirements(), encoding="utf-8")
     (autograder_dir / "README.md").write_text(PRIVATE_README, encoding="utf-8")

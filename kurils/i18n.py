@@ -272,6 +272,9 @@ def kernel_templates() -> dict[str, list[str]]:
     from kurils.widgets import comparer, island_map, scenario_explorer, summits, timeline
 
     templates["labels"] = island_map.texts()
+    from kurils.grading import STUDENT_README
+
+    templates["handout"] = _blocks(STUDENT_README)
     templates["widgets/words"] = widget_words()
     widgets = {"timeline": timeline, "summits": summits, "scenarios": scenario_explorer, "comparer": comparer}
     templates |= {f"widgets/{name}": module.texts() for name, module in widgets.items()}
@@ -310,6 +313,13 @@ def exercise_blocks(master: Path) -> list[str]:
         block for cell in jupytext.read(master).cells if cell.cell_type == "markdown" for block in _blocks(cell.source)
     ]
     return list(dict.fromkeys(blocks))
+
+
+def translated_text(markdown: str, language: str, catalogue: str) -> str:
+    """``markdown`` paragraph by paragraph in ``language``, from a kernel catalogue (English where a
+    paragraph has no translation)."""
+    words = kernel_translations(language, catalogue)
+    return "\n\n".join(words.get(block, block) for block in _blocks(markdown)) + "\n"
 
 
 def translated_master(master: Path, language: str, folder: Path) -> Path:

@@ -178,6 +178,9 @@ def test_a_japanese_release_reads_in_japanese_keeps_the_code_and_is_graded_by_th
     code = [cell.source for cell in student.cells if cell.cell_type == "code"]
     assert code == [cell.source for cell in english.cells if cell.cell_type == "code"], "the same code and checks"
     assert "# HIDDEN" not in written["ch01"].read_text(encoding="utf-8")
+    readme = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# コースの演習") and ".venv/bin/pip install -r requirements.txt" in readme
+    assert "Hand in the notebook" not in readme
 
     submissions = tmp_path / "submissions"
     submissions.mkdir()
