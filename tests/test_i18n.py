@@ -15,6 +15,7 @@ from babel.messages.catalog import Catalog
 from browsing import SCREENSHOTS, open_page
 
 from kurils import data, grading, i18n, neutrality, selfcheck, site
+from kurils.widgets._common import translations
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = site.toc_files(ROOT / "_toc.yml")
@@ -306,14 +307,9 @@ def test_chapter_7_in_three_languages_for_a_person_to_look_at(server, browser):
         assert outside == [] and errors == []
 
 
-def _widget_words(language: str, *catalogues: str) -> dict[str, str]:
-    names = ("widgets/words", *catalogues)
-    return {english: text for name in names for english, text in i18n.kernel_translations(language, name).items()}
-
-
 @pytest.mark.parametrize("language", i18n.TRANSLATIONS)
 def test_the_timeline_and_the_comparer_speak_the_pages_language(server, browser, language):
-    words = _widget_words(language, "widgets/timeline", "widgets/comparer")
+    words = translations("widgets/timeline", "widgets/comparer")[language]  # what the widgets carry
     events = data.load("events").set_index("id")
     page, outside, errors = open_page(browser, f"{server}/{language}/{CH7}.html")
     timeline = page.locator(".kurils-timeline").first
@@ -346,7 +342,7 @@ def test_the_timeline_and_the_comparer_speak_the_pages_language(server, browser,
 
 @pytest.mark.parametrize("language", i18n.TRANSLATIONS)
 def test_the_summits_and_the_scenario_explorer_speak_the_pages_language(server, browser, language):
-    words = _widget_words(language, "widgets/summits", "widgets/scenarios", "labels")
+    words = translations("widgets/summits", "widgets/scenarios", "labels")[language]
     meetings = data.load("meetings").set_index("id")
     page, outside, errors = open_page(browser, f"{server}/{language}/chapters/08-joint-activity-security-2017.html")
     summits = page.locator(".kurils-summits").first
