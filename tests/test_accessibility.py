@@ -35,6 +35,23 @@ def axe_violations(page) -> list[str]:
     return found
 
 
+def heading_skips(page) -> list[str]:
+    """Headings that skip a level below the one before them (h2 then h4), with the widgets drawn:
+    a screen reader's list of headings, and Lighthouse's heading-order audit, read them in this order."""
+    return page.evaluate(
+        """() => {
+          const found = [];
+          let last = 0;
+          for (const h of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+            const level = Number(h.tagName[1]);
+            if (last && level > last + 1) found.push(`h${last} then h${level}: ${h.textContent.trim().slice(0, 60)}`);
+            last = level;
+          }
+          return found;
+        }"""
+    )
+
+
 def _open(browser, url: str, dark: bool = False):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     if dark:
@@ -53,8 +70,10 @@ def test_the_toc_lists_the_reference_pages():
 def test_page_has_no_serious_accessibility_violations(server, browser, relative):
     page = _open(browser, f"{server}/{relative}")
     found = axe_violations(page)
+    skips = heading_skips(page)
     page.close()
     assert found == [], f"{relative}:\n" + "\n".join(found)
+    assert skips == [], f"{relative}: headings that skip a level:\n" + "\n".join(skips)
 
 
 @pytest.mark.parametrize("relative", ["chapters/01-islands.html", "bibliography.html"])

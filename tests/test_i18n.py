@@ -289,7 +289,7 @@ def test_the_island_map_speaks_the_pages_language(server, browser, language, are
     assert island_map.locator(".controls button").first.inner_text() == words["All four"]
     island_map.locator("path.island[data-id='etorofu']").first.click()
     info = island_map.locator(".info")
-    assert info.locator("h4").inner_text() == words["Etorofu/Iturup"]
+    assert info.get_by_role("heading").inner_text() == words["Etorofu/Iturup"]
     assert info.locator("dt").first.inner_text() == area
     assert island_map.get_attribute("lang") == language
     page.close()
@@ -321,7 +321,7 @@ def test_the_timeline_and_the_comparer_speak_the_pages_language(server, browser,
     english = events.loc[event.get_attribute("data-id")]
     event.click()
     details = timeline.locator(".details")
-    assert details.locator("h4").inner_text() == words[english["title"]] != english["title"]
+    assert details.get_by_role("heading").inner_text() == words[english["title"]] != english["title"]
     assert words[english["summary"]] in details.inner_text()
 
     comparer = page.locator(".kurils-compare").first
@@ -346,7 +346,7 @@ def test_the_summits_and_the_scenario_explorer_speak_the_pages_language(server, 
     meetings = data.load("meetings").set_index("id")
     page, outside, errors = open_page(browser, f"{server}/{language}/chapters/08-joint-activity-security-2017.html")
     summits = page.locator(".kurils-summits").first
-    summits.locator(".card h3").wait_for(timeout=20000)
+    summits.locator(".card").get_by_role("heading").wait_for(timeout=20000)
     meeting = meetings.loc[summits.locator('.list button[aria-current="true"]').get_attribute("data-id")]
     assert summits.locator(".prev").inner_text().endswith(words["Previous"])
     assert words[meeting["outcome"]] in summits.locator(".card").inner_text()

@@ -136,7 +136,7 @@ def test_the_island_card_fits_the_screen_after_a_tap(server, phone):
     page.touchscreen.tap(x, y)
     card = widget.locator(".info")
     name = data.load("islands").set_index("id").loc["kunashiri", "name_ja_en"]
-    assert name in card.locator("h4").inner_text()
+    assert name in card.get_by_role("heading").inner_text()
     terms = card.locator("dt").all_inner_texts()
     assert "Area" in terms and "Distance" in terms
     right = card.locator("dd").evaluate_all("ds => Math.max(...ds.map(d => d.getBoundingClientRect().right))")
@@ -155,7 +155,7 @@ def test_a_tapped_timeline_event_shows_its_summary(server, phone):
     title = event.get_attribute("aria-label").split(": ", 1)[1].rsplit(" (", 1)[0]
     event.locator("circle.hit").tap()
     assert event.get_attribute("aria-pressed") == "true"
-    assert widget.locator(".details h4").inner_text() == title
+    assert widget.locator(".details").get_by_role("heading").inner_text() == title
     box = widget.locator("svg").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
     page.close()

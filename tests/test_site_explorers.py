@@ -136,7 +136,7 @@ def test_the_timeline_works_from_the_keyboard(chapter7):
     chapter7.keyboard.press("Enter")
     assert widget.locator('g.event[aria-pressed="true"]').get_attribute("data-id") == ids[2]
     title = data.load("events").set_index("id").loc[ids[2], "title"]
-    assert widget.locator(".details h4").inner_text() == title
+    assert widget.locator(".details").get_by_role("heading").inner_text() == title
     chapter7.keyboard.press("ArrowLeft")
     chapter7.keyboard.press(" ")
     assert widget.locator('g.event[aria-pressed="true"]').get_attribute("data-id") == ids[1]
@@ -198,8 +198,8 @@ def test_the_source_comparer_sets_two_documents_side_by_side(chapter7):
     titles = data.load("sources").set_index("id")["title"]
     widget = _widget(chapter7, ".kurils-compare")
     columns = widget.locator("section.column")
-    assert columns.nth(0).locator("h4").inner_text() == titles["valdai-2016"]
-    assert columns.nth(1).locator("h4").inner_text() == titles["jamestown-edm-2016"]
+    assert columns.nth(0).get_by_role("heading").inner_text() == titles["valdai-2016"]
+    assert columns.nth(1).get_by_role("heading").inner_text() == titles["jamestown-edm-2016"]
     row = excerpts[(excerpts["sources"].str[0] == "valdai-2016") & (excerpts["topic"] == "crimea")].iloc[0]
     marks = columns.nth(0).locator("mark")
     assert marks.count() == len(row["marked_words"].split(";"))

@@ -17,6 +17,7 @@ function highlight(text, words, marker = "perspective marker: ") {
 
 function render({ model, el }) {
   const { language, tr } = speaker(el, model);
+  const h = headingTag(el);
   const excerpts = model.get("excerpts");
   const documents = model.get("documents");
   const labels = model.get("topic_labels") ?? {};
@@ -46,7 +47,7 @@ function render({ model, el }) {
           <p class="meta">— ${esc(tr(e.speaker))}, ${esc(e.date)}</p>
           <p><b>${tr("Marked words:")}</b> ${esc(tr(e.note))}</p>`).join("")
       : `<p class="empty-note">${tr("No excerpt from {document} on {topic}.", { document: esc(doc.title), topic: esc(tr(labels[topic] ?? topic)) })}</p>`;
-    return `<section class="column" aria-label="${esc(doc.title)}"><h4>${esc(doc.title)}</h4>
+    return `<section class="column" aria-label="${esc(doc.title)}"><${h}>${esc(doc.title)}</${h}>
       <p class="meta">${esc(doc.outlet)}, ${esc(doc.date)}</p>${body}</section>`;
   }
   function show() {

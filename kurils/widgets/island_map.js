@@ -43,13 +43,13 @@ const km = (value) => value.toLocaleString("en", { maximumFractionDigits: 1 });
 // The course's name pair: Japanese name first, a fixed order that carries no claim.
 const pair = (i) => (i.name_ja_en === i.name_ru_en ? i.name_ja_en : `${i.name_ja_en}/${i.name_ru_en}`);
 
-function islandDetails(island, say, tr) {
+function islandDetails(island, say, tr, h) {
   const area = island.area_km2_min === island.area_km2_max
     ? `${number(island.area_km2)} km²`
     : `${number(island.area_km2)} km² (${say.sourcesGive} ${number(island.area_km2_min)}–${number(island.area_km2_max)})`;
   const now = island.pop_now === 0 ? say.none : fill(say.about, { n: number(island.pop_now) });
   return `
-    <h4>${tr(pair(island))}</h4>
+    <${h}>${tr(pair(island))}</${h}>
     <p class="names"><span lang="ja">${island.name_ja}</span> (${island.name_ja_romaji}) ·
        <span lang="ru">${island.name_ru}</span> (${island.name_ru_translit})</p>
     <dl>
@@ -60,11 +60,11 @@ function islandDetails(island, say, tr) {
     </dl>`;
 }
 
-function groupDetails(chosen, all, say, tr) {
+function groupDetails(chosen, all, say, tr, h) {
   const sum = (rows, key) => rows.reduce((total, row) => total + row[key], 0);
   const share = (100 * sum(chosen, "area_km2")) / sum(all, "area_km2");
   return `
-    <h4>${chosen.map((i) => tr(pair(i))).join(" + ")}</h4>
+    <${h}>${chosen.map((i) => tr(pair(i))).join(" + ")}</${h}>
     <dl>
       <dt>${say.combinedArea}</dt><dd>${number(sum(chosen, "area_km2"))} km²</dd>
       <dt>${say.share}</dt><dd>${share.toFixed(1)}%</dd>
@@ -85,6 +85,7 @@ function render({ model, el }) {
   const say = WORDS[code];
   const words = code === "en" ? {} : model.get("translations")[code];
   const tr = (text) => words[text] || text;
+  const h = headingTag(el);
   el.innerHTML = `
     <div class="controls" role="group" aria-label="${say.controls}"></div>
     <div class="body"><div class="map">${model.get("svg")}</div>
@@ -140,9 +141,9 @@ function render({ model, el }) {
       const active = group && group.ids.length === selected.length && group.ids.every((id) => selected.includes(id));
       button.classList.toggle("active", Boolean(active));
     }
-    if (hoverId) info.innerHTML = islandDetails(byId[hoverId], say, tr);
-    else if (selected.length === 1) info.innerHTML = islandDetails(byId[selected[0]], say, tr);
-    else if (selected.length > 1) info.innerHTML = groupDetails(selected.map((id) => byId[id]), islands, say, tr);
+    if (hoverId) info.innerHTML = islandDetails(byId[hoverId], say, tr, h);
+    else if (selected.length === 1) info.innerHTML = islandDetails(byId[selected[0]], say, tr, h);
+    else if (selected.length > 1) info.innerHTML = groupDetails(selected.map((id) => byId[id]), islands, say, tr, h);
     else info.innerHTML = `<p class="hint">${say.hint}</p>`;
   }
 

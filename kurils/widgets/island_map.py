@@ -16,6 +16,7 @@ import anywidget
 import traitlets
 
 from kurils import data, geography, i18n
+from kurils.widgets._common import esm
 
 WIDTH = 760
 #: Buttons that highlight groups of islands often discussed together.
@@ -217,7 +218,7 @@ def translations() -> dict[str, dict[str, str]]:
 class IslandMap(anywidget.AnyWidget):
     """Clickable map of the four islands; ``selected`` lists the ids of the highlighted ones."""
 
-    _esm = Path(__file__).with_name("island_map.js")
+    _esm = esm("island_map.js")
     _css = Path(__file__).with_name("island_map.css")
 
     svg = traitlets.Unicode().tag(sync=True)

@@ -66,6 +66,7 @@ export function summary(model, tr = english) {
 
 function render({ model, el }) {
   const { tr } = speaker(el, model);
+  const h = headingTag(el);
   const sides = { japan: tr("Japan"), russia: tr("Russia"), shared: tr("Shared"), undecided: tr("Undecided"), split: tr("Split") };
   const side = (key) => sides[key];
   const cites = model.get("cites") || {};
@@ -213,7 +214,7 @@ function render({ model, el }) {
       <tbody>${rows}<tr class="row-total"><th scope="row">${tr("Total")}</th><td ${cell(tr("Islands"))}>${tr("the four islands")}</td>
       <td ${cell(tr("Area"))}>${num(s.area)} km²</td><td ${cell(tr("Share of area"))}>100%</td>
       <td ${cell(tr("Residents"))}>${num(s.people)}</td><td ${cell(tr("Share of residents"))}>100%</td></tr></tbody></table>${splitNote}${match}
-      <h4>${tr("Each side's stated positions")}</h4>
+      <${h}>${tr("Each side's stated positions")}</${h}>
       <ul class="positions">${positions || `<li>${tr("No stated positions in the course's data.")}</li>`}</ul>`;
   }
   model.on("change:assignment", update);

@@ -5,6 +5,7 @@ const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0
 
 function render({ model, el }) {
   const { language, tr } = speaker(el, model);
+  const h = headingTag(el);
   const day = (d) => new Date(`${d}T12:00:00Z`).toLocaleDateString(language === "en" ? "en-GB" : language,
     { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
   const town = (place) => tr(place).split(/[,、]/)[0].split(/ ?[(（]/)[0];  // "Sochi (Bocharov Ruchei)" -> "Sochi"
@@ -74,7 +75,7 @@ function render({ model, el }) {
     const span = m.end_date ? `${day(m.date)} – ${day(m.end_date)}` : day(m.date);
     const cited = m.sources.map((id) => sources[id] ? `<li>${sources[id].url ? `<a href="${esc(sources[id].url)}">${esc(sources[id].title)}</a>` : esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
     card.innerHTML = `
-      <h3>${esc(span)} · ${esc(tr(m.place))}</h3>
+      <${h}>${esc(span)} · ${esc(tr(m.place))}</${h}>
       <p class="meta">${tr("{occasion} ({format})", { occasion: esc(tr(m.occasion)), format: esc(tr(formats[m.format] || m.format)) })}</p>
       <p><b>${tr("Outcome:")}</b> ${esc(tr(m.outcome))}</p>
       ${m.note ? `<p class="note"><b>${tr("Note:")}</b> ${esc(tr(m.note))}</p>` : ""}

@@ -19,6 +19,7 @@ function step(span, most = 12) {
 
 function render({ model, el }) {
   const { language, tr } = speaker(el, model);
+  const h = headingTag(el);
   // "war or summit", "戦争、首脳会談のいずれか": the reader's language joins the filters' labels.
   const either = (values) => new Intl.ListFormat(language, { type: "disjunction" }).format(values.map((v) => tr(v)));
   const events = model.get("events");
@@ -191,7 +192,7 @@ function render({ model, el }) {
     }
     const cited = e.sources.map((id) => sources[id] ? `<li>${sources[id].url ? `<a href="${esc(sources[id].url)}">${esc(sources[id].title)}</a>` : esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
     details.innerHTML = `
-      <h4>${esc(tr(e.title))}</h4>
+      <${h}>${esc(tr(e.title))}</${h}>
       <p class="meta">${esc(e.date)}${e.place ? " · " + esc(tr(e.place)) : ""} · ${esc(tr(e.category))} · ${esc(e.actors.map((a) => tr(a)).join(tr(", ")))}</p>
       <p>${esc(tr(e.summary))}</p>
       ${e.note ? `<p class="note"><b>${tr("Note:")}</b> ${esc(tr(e.note))}</p>` : ""}

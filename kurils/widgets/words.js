@@ -10,3 +10,10 @@ function speaker(el, model) {
     String((table && table[text]) || text).replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
   return { language: table ? code : "en", tr };
 }
+// The widget's headings continue the page's outline: one level below the nearest heading before the
+// widget (h3 where none is found), so the page's list of headings never skips a level.
+function headingTag(el) {
+  const before = document.evaluate("preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5][1]",
+    el, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
+  return `h${before ? Math.min(6, Number(before.tagName[1]) + 1) : 3}`;
+}
