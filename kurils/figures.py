@@ -102,6 +102,15 @@ def tr(text: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+#: How each language groups thousands: Russian writes 1 490 (with a no-break space), English and Japanese 1,490.
+GROUPING = {"ru": "\u00a0"}
+
+
+def num(value: float) -> str:
+    """``value`` as a whole number, its thousands grouped as the language being drawn groups them."""
+    return f"{round(value):,}".replace(",", GROUPING.get(_LANGUAGE.get(), ","))
+
+
 def texts() -> list[str]:
     """Every English text a figure may show: the literals of this module's ``tr("...")`` calls, its tables'
     words, and the data's words the figures draw (the catalogue ``locales/LANG/kernel/figures``; words
@@ -433,7 +442,7 @@ def border_map(lines: dict | None = None) -> Figure:
             label=tr(
                 "towards the 1875 border (Treaty of Saint Petersburg),\n"
                 "First Kuril Strait, about {km} km to the north-east",
-                km=f"{round(km, -1):,.0f}",
+                km=num(round(km, -1)),
             ),
         ),
     ]
@@ -452,7 +461,7 @@ def border_map(lines: dict | None = None) -> Figure:
         alt=tr(
             "Map of eastern Hokkaido, the four islands and Uruppu/Urup. A red line through the Vries Strait marks "
             "the 1855 border; an arrow at the top right points to the 1875 border, about {km} km to the north-east.",
-            km=f"{round(km, -1):,.0f}",
+            km=num(round(km, -1)),
         ),
         sources=sources,
         dataset=["lines", "region"],
@@ -481,7 +490,7 @@ def island_sizes(islands: pd.DataFrame | None = None) -> Figure:
     left.set_yticks(list(y), names)
     left.set_title(tr("Area (km²)"), loc="left")
     for i, value in enumerate(isl["area_km2"]):
-        left.text(value + high.iloc[i] + 60, i, f"{value:,.0f}", va="center", fontsize=10)
+        left.text(value + high.iloc[i] + 60, i, num(value), va="center", fontsize=10)
     left.set_xlim(0, isl["area_km2_max"].max() * 1.35)
     now_year = int(isl["pop_now_year"].max())
     offset = 0.2
@@ -493,10 +502,8 @@ def island_sizes(islands: pd.DataFrame | None = None) -> Figure:
     right.set_yticks(list(y), names)
     right.set_xlim(0, max(isl["pop_1945"].max(), isl["pop_now"].max()) * 1.45)
     for i, (then, now) in enumerate(zip(isl["pop_1945"], isl["pop_now"], strict=True)):
-        right.text(then + 150, i + offset, f"{then:,}", va="center", fontsize=10.5)
-        right.text(
-            now + 150, i - offset, f"{now:,}" if now else tr("0 (border guards only)"), va="center", fontsize=10.5
-        )
+        right.text(then + 150, i + offset, num(then), va="center", fontsize=10.5)
+        right.text(now + 150, i - offset, num(now) if now else tr("0 (border guards only)"), va="center", fontsize=10.5)
     right.legend(loc="lower right", bbox_to_anchor=(1.0, 0.98), fontsize=10.5)
     for ax in (left, right):
         ax.tick_params(axis="x", labelsize=10.5)
@@ -512,12 +519,14 @@ def island_sizes(islands: pd.DataFrame | None = None) -> Figure:
         alt=tr(
             "Two bar charts. Area: {areas} (total {total} km², {largest} the largest). Residents in 1945 and {year}: "
             "{residents}.",
-            areas=tr("; ").join(f"{n} {a:,.0f} km²" for n, a in zip(names, isl["area_km2"], strict=True)),
-            total=f"{total:,.0f}",
+            areas=tr("; ").join(
+                tr("{island} {area} km²", island=n, area=num(a)) for n, a in zip(names, isl["area_km2"], strict=True)
+            ),
+            total=num(total),
             largest=island_name(isl.loc[biggest]),
             year=now_year,
             residents=tr("; ").join(
-                tr("{island} {then} and {now}", island=n, then=f"{a:,}", now=f"{b:,}")
+                tr("{island} {then} and {now}", island=n, then=num(a), now=num(b))
                 for n, a, b in zip(names, isl["pop_1945"], isl["pop_now"], strict=True)
             ),
         ),
@@ -561,7 +570,7 @@ def area_shares(highlight: Iterable[str] = ("shikotan", "habomai"), islands: pd.
         fig,
         caption=tr(
             "Each island's share of the four islands' total area of {total} km²; {islands} in orange.",
-            total=f"{total:,.0f}",
+            total=num(total),
             islands=names,
         ),
         alt=tr(
@@ -1229,7 +1238,7 @@ def island_population(population: pd.DataFrame | None = None) -> Figure:
     ax.text(1946.5, population["population"].max() * 1.02, tr("Soviet administration\nfrom 1945"), fontsize=9, va="top")
     ax.set_ylabel(tr("people"))
     ax.set_ylim(0, population["population"].max() * 1.15)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num(v)))
     ax.legend(fontsize=9.5, loc="upper left", bbox_to_anchor=(0.0, -0.12))
     return figure(
         fig,
@@ -1243,7 +1252,8 @@ def island_population(population: pd.DataFrame | None = None) -> Figure:
             places=tr("; ").join(
                 f"{tr(PLACES[place])}: "
                 + tr(", ").join(
-                    f"{r['year']} {r['population']:,}" for _, r in population[population["place"] == place].iterrows()
+                    f"{r['year']} {num(r['population'])}"
+                    for _, r in population[population["place"] == place].iterrows()
                 )
                 for place in shown
             ),

@@ -415,6 +415,15 @@ def test_a_figure_is_drawn_in_every_language_and_a_hand_out_can_choose_one(monke
     assert list(only.editions) == ["ru"] and "kurils-edition" not in only._repr_html_()
 
 
+def test_a_figure_writes_numbers_as_its_language_does():
+    from kurils import figures
+
+    sizes = figures.island_sizes().editions
+    assert "1,490 km²" in sizes["en"].alt and "1,490" in sizes["en"].svg  # Kunashiri's area
+    assert "1,490 km²" in sizes["ja"].alt
+    assert "1\u00a0490 км²" in sizes["ru"].alt and "1,490" not in sizes["ru"].alt + sizes["ru"].svg
+
+
 def test_each_edition_shows_its_figures_in_its_language(built_site):
     for language in i18n.LANGUAGES:
         html = (built_site / ("" if language == "en" else language) / "chapters" / "01-islands.html").read_text("utf-8")
