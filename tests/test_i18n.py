@@ -340,6 +340,28 @@ def test_the_timeline_and_the_comparer_speak_the_pages_language(server, browser,
     assert outside == [] and errors == []
 
 
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_an_undated_source_says_when_it_was_read_in_the_pages_language(server, browser, language):
+    sources = data.load("sources").set_index("id")
+    undated = set(sources.index[sources["date"].isna() | (sources["date"] == "")])
+    events = data.load("events").set_index("id")
+    words = {"en": {}, **translations("widgets/words")}[language]
+    prefix = "" if language == "en" else f"{language}/"
+    page, outside, errors = open_page(browser, f"{server}/{prefix}chapters/02-before-1905.html")
+    timeline = page.locator(".kurils-timeline").first
+    timeline.locator("g.event").first.wait_for(timeout=20000)
+    shown = timeline.locator("g.event").evaluate_all("(nodes) => nodes.map((n) => n.dataset.id)")
+    chosen = next(i for i in shown if set(events.loc[i, "sources"]) & undated)
+    source = sources.loc[sorted(set(events.loc[chosen, "sources"]) & undated)[0]]
+    timeline.locator(f'g.event[data-id="{chosen}"]').click()
+    cited = timeline.locator(".details ul.sources").inner_text()
+    expected = words.get("n.d., accessed {year}", "n.d., accessed {year}").format(year=source["accessed"])
+    assert expected in cited, (chosen, cited)
+    assert language == "en" or "n.d." not in cited
+    page.close()
+    assert outside == [] and errors == []
+
+
 @pytest.mark.parametrize("language", i18n.TRANSLATIONS)
 def test_the_summits_and_the_scenario_explorer_speak_the_pages_language(server, browser, language):
     words = translations("widgets/summits", "widgets/scenarios", "labels")[language]

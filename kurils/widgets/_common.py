@@ -28,8 +28,8 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 def source_titles(ids: set[str]) -> dict[str, dict]:
     """Title, outlet, date and address of each source in ``ids`` (only those, to keep the page small).
 
-    An undated web page's date reads "n.d., accessed YEAR": the year it was read is never shown as the
-    date of the work."""
+    An undated web page has no ``date`` and reads "n.d., accessed YEAR" in the page's language (words.js):
+    the year it was read is never shown as the date of the work."""
     sources = data.load("sources")
     chosen = sources[sources["id"].isin(ids)]
     rows = records(chosen, ["id", "title", "outlet", "date", "accessed", "url"])
@@ -37,7 +37,8 @@ def source_titles(ids: set[str]) -> dict[str, dict]:
         row["id"]: {
             "title": row["title"],
             "outlet": row["outlet"],
-            "date": row["date"] or f"n.d., accessed {row['accessed']}",
+            "date": row["date"],
+            "accessed": row["accessed"],
             "url": row["url"],
         }
         for row in rows

@@ -21,7 +21,7 @@ function render({ model, el }) {
   const excerpts = model.get("excerpts");
   const documents = model.get("documents");
   const labels = model.get("topic_labels") ?? {};
-  const options = documents.map((d) => `<option value="${esc(d.id)}">${esc(d.title)} (${esc(d.date)})</option>`).join("");
+  const options = documents.map((d) => `<option value="${esc(d.id)}">${esc(d.title)} (${esc(sourceDate(d, tr))})</option>`).join("");
   el.classList.add("kurils-w", "kurils-compare");
   el.innerHTML = `
     <div class="controls" role="group" aria-label="${esc(tr("Choose two documents and a topic"))}">
@@ -48,7 +48,7 @@ function render({ model, el }) {
           <p><b>${tr("Marked words:")}</b> ${esc(tr(e.note))}</p>`).join("")
       : `<p class="empty-note">${tr("No excerpt from {document} on {topic}.", { document: esc(doc.title), topic: esc(tr(labels[topic] ?? topic)) })}</p>`;
     return `<section class="column" aria-label="${esc(doc.title)}"><${h}>${esc(doc.title)}</${h}>
-      <p class="meta">${esc(doc.outlet)}, ${esc(doc.date)}</p>${body}</section>`;
+      <p class="meta">${esc(doc.outlet)}, ${esc(sourceDate(doc, tr))}</p>${body}</section>`;
   }
   function show() {
     boxes.forEach((box, i) => (box.value = model.get(["left", "right", "topic"][i])));

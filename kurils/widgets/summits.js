@@ -73,7 +73,7 @@ function render({ model, el }) {
       return;
     }
     const span = m.end_date ? `${day(m.date)} – ${day(m.end_date)}` : day(m.date);
-    const cited = m.sources.map((id) => sources[id] ? `<li>${sources[id].url ? `<a href="${esc(sources[id].url)}">${esc(sources[id].title)}</a>` : esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
+    const cited = sourceItems(m.sources, sources, tr);
     card.innerHTML = `
       <${h}>${esc(span)} · ${esc(tr(m.place))}</${h}>
       <p class="meta">${tr("{occasion} ({format})", { occasion: esc(tr(m.occasion)), format: esc(tr(formats[m.format] || m.format)) })}</p>

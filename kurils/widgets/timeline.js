@@ -190,7 +190,7 @@ function render({ model, el }) {
         : "";
       return;
     }
-    const cited = e.sources.map((id) => sources[id] ? `<li>${sources[id].url ? `<a href="${esc(sources[id].url)}">${esc(sources[id].title)}</a>` : esc(sources[id].title)} — <i>${esc(sources[id].outlet)}</i>, ${esc(sources[id].date)}</li>` : `<li>${esc(id)}</li>`);
+    const cited = sourceItems(e.sources, sources, tr);
     details.innerHTML = `
       <${h}>${esc(tr(e.title))}</${h}>
       <p class="meta">${esc(e.date)}${e.place ? " · " + esc(tr(e.place)) : ""} · ${esc(tr(e.category))} · ${esc(e.actors.map((a) => tr(a)).join(tr(", ")))}</p>

@@ -17,3 +17,15 @@ function headingTag(el) {
     el, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
   return `h${before ? Math.min(6, Number(before.tagName[1]) + 1) : 3}`;
 }
+// The list items of a widget's sources: the title (linked), the outlet and the date; an undated web page
+// says when it was read instead (kurils.widgets._common.source_titles).
+function sourceItems(ids, sources, tr) {
+  const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return ids.map((id) => {
+    const s = sources[id];
+    if (!s) return `<li>${esc(id)}</li>`;
+    const title = s.url ? `<a href="${esc(s.url)}">${esc(s.title)}</a>` : esc(s.title);
+    return `<li>${title} — <i>${esc(s.outlet)}</i>, ${esc(sourceDate(s, tr))}</li>`;
+  });
+}
+const sourceDate = (s, tr) => s.date || tr("n.d., accessed {year}", { year: s.accessed });
