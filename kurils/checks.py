@@ -24,7 +24,7 @@ ERROR_SENTENCES = {
     "ZeroDivisionError": "your answer leads to a division by zero (is a total 0?)",
 }
 NOT_ANSWERED = "not answered"
-#: The start of the reason for an answer that is not plain data (kurils.answers), kept whole.
+#: The start of the reason for an answer that is not plain data (kurils.grading.answers), kept whole.
 REFUSED = "scored 0 because "
 
 
@@ -116,7 +116,7 @@ def _notebook_class() -> type:
             if global_env is None:
                 global_env = inspect.currentframe().f_back.f_globals  # type: ignore[union-attr]
             result = super().check(question, global_env)
-            from kurils.answers import names_used
+            from kurils.grading.answers import names_used
 
             used = set().union(*(names_used(str(case.body)) for case in result.test_cases))
             blank = sorted(n for n in used if global_env.get(n, None) is Ellipsis)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kurils import buildlock, grading, site
+from kurils.build import buildlock, site
+from kurils.grading import release
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +25,7 @@ def _release(tmp_path_factory) -> tuple[dict[str, Path], dict[str, Path]]:
     in _build/assign, taken under the build lock (a site build in another process rewrites that folder)."""
     out = tmp_path_factory.mktemp("release")
     with buildlock.held():
-        students = grading.release(ROOT / "exercises", out)
+        students = release.release(ROOT / "exercises", out)
         solutions = {}
         for name in students:
             solution = ROOT / "_build" / "assign" / name / "dist" / "autograder" / f"{name}.ipynb"
@@ -56,7 +57,7 @@ def server(built_site: Path):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (which cannot download browsers here)."""
-    from kurils.browser import CHROMIUM, chromium
+    from kurils.build.browser import CHROMIUM, chromium
 
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: run `make test`, which installs it (or apt-get install chromium)")

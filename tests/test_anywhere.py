@@ -6,26 +6,27 @@ from pathlib import Path
 
 import pytest
 
-from kurils import cli, grading, sandbox
+from kurils import cli
+from kurils.grading import masters, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_masters_are_found_from_a_subfolder_of_the_course(monkeypatch):
     monkeypatch.chdir(ROOT / "chapters")
-    assert grading.default_masters() == ROOT / "exercises"
+    assert masters.default_masters() == ROOT / "exercises"
 
 
 def test_outside_the_course_the_masters_of_the_installed_course_are_found(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    assert grading.default_masters() == ROOT / "exercises"  # this package is installed from the repository
+    assert masters.default_masters() == ROOT / "exercises"  # this package is installed from the repository
 
 
 def test_without_a_course_anywhere_the_message_says_what_is_missing(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(grading, "ROOT", tmp_path / "site-packages")
+    monkeypatch.setattr(masters, "ROOT", tmp_path / "site-packages")
     with pytest.raises(SystemExit, match=r"not inside the course repository .* --masters FOLDER"):
-        grading.default_masters()
+        masters.default_masters()
 
 
 def test_kurils_grade_stops_when_the_sandbox_cannot_run(monkeypatch, tmp_path):

@@ -34,7 +34,7 @@ MODULES = {"pandas", "numpy", "kurils.data", "math", "re", "json", "datetime", "
 WIDGET_STATE = {"IslandMap": ("selected",)}
 
 EXPORT_CELL = """
-from kurils import answers as _kurils_answers
+from kurils.grading import answers as _kurils_answers
 print(_kurils_answers.MARK + _kurils_answers.export(globals(), {names!r}))
 """
 
