@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 
 from kurils import course, data, i18n
-from kurils.build import notebooks
+from kurils.build import buildlock, notebooks
 from kurils.course import BUILD
 from kurils.grading import masters
 
@@ -204,15 +204,14 @@ def release(
 
     otter's work (each master's ``dist/``, the translated masters, the course wheel) is done in ``work``:
     by default a temporary folder, removed afterwards; a given folder (``kurils release`` and the site
-    use :data:`WORK`, ``_build/assign``) is kept, and a release waits for any other build of this
-    checkout that writes there to finish.
+    use :data:`WORK`, ``_build/assign``) is kept; one inside ``_build`` is shared with the checkout's
+    other builds, so the release waits for any of them that writes there to finish.
     """
     if work is None:
         with tempfile.TemporaryDirectory(prefix="kurils-release-") as temporary:
             return _release(masters_dir, out, autograder_dir, chapter, with_data, run_tests, language, Path(temporary))
-    from kurils.build import buildlock
-
-    with buildlock.held():
+    shared = Path(work).resolve().is_relative_to(BUILD.resolve())  # the checkout's _build, which builds share
+    with buildlock.held() if shared else contextlib.nullcontext():
         return _release(masters_dir, out, autograder_dir, chapter, with_data, run_tests, language, Path(work))
 
 
