@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -225,13 +227,55 @@ def test_a_downloaded_chapter_shows_its_citations_as_readable_links():
         notebooks.readable_citations("{footcite:p}`no-such-source`", [], sources)
 
 
-def test_a_malformed_config_stops_with_the_file_and_why(tmp_path):
-    (tmp_path / "_config.yml").write_text("title: Islands\nrepository: [url\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match=r"_config.yml: not valid YAML"):
+def test_a_malformed_config_stops_with_the_file_the_line_and_why(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("title: Islands\n  bad: indent\nx: 1\n", encoding="utf-8")
+    with pytest.raises(
+        course.CourseError, match=rf"^{config}: line 2: not valid YAML \(mapping values are not allowed"
+    ):
         course.config(tmp_path)
-    (tmp_path / "_config.yml").write_text("- a list, not settings\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match=r"_config.yml: expected settings as 'key: value' lines, found list"):
+    config.write_text("- a list, not settings\n", encoding="utf-8")
+    with pytest.raises(course.CourseError, match=r"_config.yml: expected settings as 'key: value' lines, found list"):
         course.config(tmp_path)
+
+
+def test_the_config_is_read_once_per_version_of_the_file(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("title: Islands\n", encoding="utf-8")
+    first = course.config(tmp_path)
+    first["title"] = "changed by a caller"  # a copy: the next reader still gets the file's settings
+    before = course._config.cache_info().hits
+    assert course.config(tmp_path) == {"title": "Islands"}
+    assert course._config.cache_info().hits == before + 1, "read again although the file did not change"
+    config.write_text("title: Four islands\n", encoding="utf-8")
+    assert course.config(tmp_path) == {"title": "Four islands"}
+
+
+def test_the_settings_module_imports_where_a_wheel_is_installed_and_fails_only_when_asked(tmp_path):
+    """A student's wheel has the package but no _config.yml or _toc.yml beside it."""
+    package = tmp_path / "site-packages" / "kurils"
+    package.mkdir(parents=True)
+    for name in ("__init__.py", "course.py"):
+        shutil.copyfile(ROOT / "kurils" / name, package / name)
+    code = (
+        f"import sys; sys.path.insert(0, {str(package.parent)!r})\n"
+        "from kurils import course\n"
+        "print(course.ROOT)\n"
+        "try:\n    course.toc()\nexcept course.CourseError as error:\n    print(error)\n"
+    )
+    # -I -S: no site-packages at all, so importing the settings needs nothing but the standard library.
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    root, said = done.stdout.splitlines()
+    assert root == str(package.parent)
+    assert said.startswith(f"{package.parent / '_toc.yml'}: no such file"), said
+
+
+def test_one_rule_for_the_repository_address():
+    assert course.site_url("https://github.com/Kurils-Course/kurils.git/") == "https://kurils-course.github.io/kurils/"
+    for wrong in ("https://gitlab.com/org/repo", "https://github.com/org", "https://github.com/org/repo/tree/main"):
+        with pytest.raises(course.CourseError, match="must look like https://github.com/ORG/REPO"):
+            course.site_url(wrong)
 
 
 def test_a_downloaded_chapter_is_plain_markdown_that_any_notebook_shows():
