@@ -26,12 +26,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from kurils import course
+from kurils import course, i18n
 from kurils.build import book
 from kurils.course import BUILD, ROOT
 from kurils.i18n import (
     LANGUAGES,
-    LOCALES,
     QUIZ_TEXT,
     TRANSLATIONS,
     blocks,
@@ -166,14 +165,15 @@ def update(languages: list[str] | None = None) -> dict:
 
     pot = extract()
     update_kernel(languages)
-    return basic.update(str(LOCALES), str(pot), tuple(languages or TRANSLATIONS), line_width=0)
+    return basic.update(str(i18n.LOCALES), str(pot), tuple(languages or TRANSLATIONS), line_width=0)
 
 
 def catalogue_files(language: str, kernel: bool = True) -> dict[str, Path]:
     """Page name (``chapters/01-islands``) -> its catalogue in ``language``; with ``kernel``, also the
     catalogues of what the chapters' code shows (``kernel/quizzes/ch01``: see :func:`update_kernel`)."""
     files = {}
-    for folder, prefix in [(LOCALES / language / "LC_MESSAGES", ""), (LOCALES / language / "kernel", "kernel/")]:
+    locales = i18n.LOCALES / language
+    for folder, prefix in [(locales / "LC_MESSAGES", ""), (locales / "kernel", "kernel/")]:
         if prefix and not kernel:
             continue
         for path in sorted(folder.rglob("*.po")):
