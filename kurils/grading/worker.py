@@ -1,4 +1,4 @@
-"""Grade one notebook in a scratch folder; run by ``kurils.grading`` in a subprocess.
+"""Grade one notebook in a scratch folder; run by ``kurils.grading.run`` in a process of its own.
 
 Usage: ``python -m kurils.grading.worker NOTEBOOK AUTOGRADER_ZIP CELL_TIME_LIMIT REPORT [SANDBOX]``;
 writes a JSON report to REPORT. The notebook is executed once with nbclient (so a cell that
@@ -240,7 +240,7 @@ def autograde(root: str = "/autograder") -> dict:
 
 
 def detached(args: list[str], log: str, cwd: str) -> None:
-    """:func:`main` in a process forked by ``kurils.grading``: its own process group (so the grader can
+    """:func:`main` in a process forked by ``kurils.grading.run``: its own process group (so the grader can
     stop it and the kernel together), the submission's folder as working directory, output to ``log``."""
     os.setsid()
     os.chdir(cwd)
