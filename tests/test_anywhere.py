@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,22 @@ def test_kurils_grade_stops_when_the_sandbox_cannot_run(monkeypatch, tmp_path):
     with pytest.raises(SystemExit, match=r"cannot grade in the sandbox: bubblewrap is not installed.*--no-sandbox"):
         cli.main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     assert not (tmp_path / "out").exists()
+
+
+#: The build and teaching toolchain's own packages (pyproject's `build` extra), absent from a student's runtime.
+BUILD_ONLY = ["yaml", "jupytext", "nbformat", "nbclient", "sphinx", "pybtex", "myst_nb", "jupyter_book", "sphinx_intl"]
+
+
+def test_what_a_students_kernel_imports_needs_no_build_tool_and_no_build_module():
+    """The package's top level is what a kernel imports; kurils.build and kurils.grading are the toolchain's
+    (a graded kernel imports kurils.grading.answers alone)."""
+    code = (
+        f"import sys\nsys.modules.update(dict.fromkeys({BUILD_ONLY!r}))\n"
+        "import kurils.checks, kurils.course, kurils.data, kurils.display, kurils.documents, kurils.figures\n"
+        "import kurils.geography, kurils.i18n, kurils.selfcheck, kurils.settlement, kurils.widgets\n"
+        "import kurils.grading.answers\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('kurils.build', 'kurils.grading.'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "['kurils.grading.answers']"
