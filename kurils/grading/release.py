@@ -3,7 +3,7 @@ autograder zip that only the teacher keeps.
 
 :func:`release` writes the hand-out folder (notebooks, data, the course wheel, a README in the
 notebooks' language) and the private autograder folder, doing otter's work in a work folder of its
-own (``work``; the command line's is ``_build/assign``, kept between runs). :func:`assign_all` runs
+own (``work``; the command line's is ``_build/assign``, kept after the release). :func:`assign_all` runs
 otter assign for many masters at once, forked from a server that imported otter once.
 """
 
@@ -28,7 +28,8 @@ from kurils.grading import masters
 
 RELEASE = BUILD / "release"
 AUTOGRADER = BUILD / "autograder"
-#: Where the command line's releases do otter's work (kept: a build of the site reuses it).
+#: Where ``kurils release`` and the site's build do otter's work; kept after the release (each master's
+#: ``dist/`` holds otter's solution notebook and student notebook, for a teacher to look at).
 WORK = BUILD / "assign"
 
 #: otter's init cell, as JSON text in the released notebook, and what replaces it.
