@@ -53,10 +53,6 @@ def student_identity(path: Path, folder: Path) -> tuple[str, dict[str, str]]:
     return name, {}
 
 
-def _student_name(path: Path, folder: Path) -> str:
-    return student_identity(path, folder)[0]
-
-
 def _assignment_of(notebook: object, path: Path, known: list[str]) -> str | None:
     """From the notebook's otter metadata, else from its file name, else the only assignment."""
     if isinstance(notebook, dict):
