@@ -9,6 +9,7 @@ line instead of a doctest traceback. A question not answered yet says so once.
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import inspect
 import re
@@ -24,7 +25,7 @@ ERROR_SENTENCES = {
     "ZeroDivisionError": "your answer leads to a division by zero (is a total 0?)",
 }
 NOT_ANSWERED = "not answered"
-#: The start of the reason for an answer that is not plain data (kurils.answers), kept whole.
+#: The start of the reason for an answer that is not plain data (kurils.grading.answers), kept whole.
 REFUSED = "scored 0 because "
 
 
@@ -105,6 +106,24 @@ class Report:
         return "\n".join(self.lines())
 
 
+def names_used(code: str) -> set[str]:
+    """The names a check's code reads without defining them (doctest prompts or plain Python)."""
+    lines = code.splitlines()
+    if any(line.lstrip().startswith(">>> ") for line in lines):
+        code = "\n".join(line.lstrip()[4:] for line in lines if line.lstrip().startswith((">>> ", "... ")))
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    imports = [a for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names]
+    bound |= {(a.asname or a.name).split(".")[0] for a in imports}
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return {n for n in used - bound if not hasattr(builtins, n)}
+
+
 @functools.cache
 def _notebook_class() -> type:
     import otter  # slow to import: only the student notebooks need it
@@ -116,8 +135,6 @@ def _notebook_class() -> type:
             if global_env is None:
                 global_env = inspect.currentframe().f_back.f_globals  # type: ignore[union-attr]
             result = super().check(question, global_env)
-            from kurils.answers import names_used
-
             used = set().union(*(names_used(str(case.body)) for case in result.test_cases))
             blank = sorted(n for n in used if global_env.get(n, None) is Ellipsis)
             return Report(result, ", ".join(blank))

@@ -7,7 +7,10 @@ import time
 from pathlib import Path
 
 try:
-    from kurils import bib, chapters, data, documents, geography, grading, marking, notebooks, pdf, site
+    from kurils import course, data, documents, geography
+    from kurils.build import bib, chapters, pdf, site, translations
+    from kurils.grading import gradebook, masters, release, run, sandbox
+    from kurils.grading import lms as lms_export
 except ModuleNotFoundError as error:  # a student's install has the runtime only
     raise SystemExit(
         f"the kurils command needs the course's build and teaching tools, and {error.name} is missing: "
@@ -16,6 +19,13 @@ except ModuleNotFoundError as error:  # a student's install has the runtime only
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _main(argv)
+    except course.CourseError as error:  # a setting that is missing or wrong: say which and why, no traceback
+        raise SystemExit(str(error)) from None
+
+
+def _main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="kurils", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("site", help="build the course site into _build/html")
@@ -33,23 +43,25 @@ def main(argv: list[str] | None = None) -> None:
     bibparser.add_argument("--out", type=Path, default=bib.BIBFILE)
     commands.add_parser("documents", help="regenerate documents.md (the documents reader) from data/documents.csv")
     commands.add_parser("vendor", help="copy the scripts and styles the site serves into _vendor/")
-    translations = commands.add_parser(
+    translating = commands.add_parser(
         "translations", help="update the Japanese and Russian catalogues from the English, or report on them"
     )
-    translations.add_argument(
+    translating.add_argument(
         "words", nargs="*", help="update | status | check [LANG] | todo LANG PAGE | fill LANG PAGE FILE"
     )
     commands.add_parser("execute", help="run the notebook pages into the build's execution cache, one per core")
     commands.add_parser("geography", help="rebuild data/geography/region.geojson from Natural Earth")
-    release = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
-    release.add_argument("--masters", type=Path, help="folder of instructor masters (default: the course's exercises/)")
-    release.add_argument("--chapter", help="one chapter only (e.g. 3 or ch03); default: every chapter")
-    release.add_argument(
+    releasing = commands.add_parser("release", help="write student notebooks (no solutions, no hidden tests)")
+    releasing.add_argument(
+        "--masters", type=Path, help="folder of instructor masters (default: the course's exercises/)"
+    )
+    releasing.add_argument("--chapter", help="one chapter only (e.g. 3 or ch03); default: every chapter")
+    releasing.add_argument(
         "--language", default="en", choices=["en", "ja", "ru"], help="the notebooks' language (the checks are the same)"
     )
-    release.add_argument("--out", type=Path, default=grading.RELEASE, help="folder to hand out (default %(default)s)")
-    release.add_argument(
-        "--autograder", type=Path, default=grading.AUTOGRADER, help="private folder for the autograder zips"
+    releasing.add_argument("--out", type=Path, default=release.RELEASE, help="folder to hand out (default %(default)s)")
+    releasing.add_argument(
+        "--autograder", type=Path, default=release.AUTOGRADER, help="private folder for the autograder zips"
     )
     grade = commands.add_parser("grade", help="grade a folder of submitted notebooks into a gradebook CSV")
     grade.add_argument("submissions", type=Path, help="folder of .ipynb files, or of one folder per student")
@@ -57,15 +69,15 @@ def main(argv: list[str] | None = None) -> None:
     grade.add_argument(
         "--chapter", help="grade only this chapter (e.g. 3 or ch03); other notebooks get a row saying so"
     )
-    grade.add_argument("--out", type=Path, default=grading.BUILD / "grades")
-    grade.add_argument("--timeout", "--time-limit", type=int, default=grading.TIME_LIMIT, help="seconds per submission")
+    grade.add_argument("--out", type=Path, default=course.BUILD / "grades")
+    grade.add_argument("--timeout", "--time-limit", type=int, default=run.TIME_LIMIT, help="seconds per submission")
     grade.add_argument("--jobs", type=int, default=None, help="notebooks graded at once (default: one per core)")
     grade.add_argument(
         "--no-sandbox",
         action="store_true",
         help="run student code without bubblewrap (only when the sandbox cannot run)",
     )
-    defaults = grading.Limits()
+    defaults = sandbox.Limits()
     grade.add_argument(
         "--memory", type=int, default=defaults.memory_mb, help="MiB of memory per notebook's kernel (sandbox only)"
     )
@@ -79,15 +91,15 @@ def main(argv: list[str] | None = None) -> None:
     for parser_ in (grade, lms):
         parser_.add_argument("--roster", type=Path, help="the LMS's own export, to match students by name, id or email")
         parser_.add_argument("--assignment", help="the LMS assignment's name, e.g. 'Chapter 3 exercises (12345)'")
-    lms.add_argument("out", type=Path, nargs="?", default=grading.BUILD / "grades", help="the grading folder")
+    lms.add_argument("out", type=Path, nargs="?", default=course.BUILD / "grades", help="the grading folder")
     gbench = commands.add_parser("bench-grading", help="time grading a class against plainly running its notebooks")
     gbench.add_argument("--students", type=int, default=40)
     gbench.add_argument("--chapter", default="1")
     marks = commands.add_parser("marks", help="merge the marks for written answers into the gradebook")
-    marks.add_argument("out", type=Path, nargs="?", default=grading.BUILD / "grades", help="the grading folder")
+    marks.add_argument("out", type=Path, nargs="?", default=course.BUILD / "grades", help="the grading folder")
     bench = commands.add_parser("bench", help="time the build, weigh the pages against a stock Jupyter Book")
     bench.add_argument("--quick", action="store_true", help="a few pages only, as a smoke test")
-    bench.add_argument("--out", type=Path, default=site.BUILD / "bench", help="folder for bench.json and bench.md")
+    bench.add_argument("--out", type=Path, default=course.BUILD / "bench", help="folder for bench.json and bench.md")
     args = parser.parse_args(argv)
 
     if args.command == "site":
@@ -121,43 +133,45 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "documents":
         print(f"wrote {documents.write()}")
     elif args.command == "translations":
-        from kurils import i18n
-
-        i18n.main(args.words)
+        translations.main(args.words)
     elif args.command == "execute":
-        settings = notebooks.config(site.ROOT).get("execute", {})
+        settings = course.config().get("execute", {})
         site.execute(site.notebook_pages(), timeout=int(settings.get("timeout", 180)))
     elif args.command == "vendor":
         print(f"wrote {site.vendor()}")
     elif args.command == "geography":
         print(f"wrote {geography.write()}")
     elif args.command == "release":
-        for name, path in grading.release(
-            args.masters or grading.default_masters(), args.out, args.autograder, args.chapter, language=args.language
+        for name, path in release.release(
+            args.masters or masters.default_masters(),
+            args.out,
+            args.autograder,
+            args.chapter,
+            language=args.language,
+            work=release.WORK,
         ).items():
             print(f"{name}: {path}")
         print(f"Hand out {args.out} (notebooks, data, README, requirements.txt).")
         print(f"Keep {args.autograder} private: it holds the hidden tests.")
     elif args.command == "grade":
-        sandbox = not args.no_sandbox  # without isolation only when asked for
-        masters = args.masters or grading.default_masters()
-        grading.grade(
-            args.submissions, masters, args.out, args.timeout, args.chapter, args.jobs, sandbox,
-            args.lms, args.roster, args.assignment, grading.Limits(args.memory, args.processes, args.cpu),
+        isolated = not args.no_sandbox  # without isolation only when asked for
+        masters_dir = args.masters or masters.default_masters()
+        run.grade(
+            args.submissions, masters_dir, args.out, args.timeout, args.chapter, args.jobs, isolated,
+            args.lms, args.roster, args.assignment, sandbox.Limits(args.memory, args.processes, args.cpu),
         )  # fmt: skip
     elif args.command == "lms":
-        from kurils import lms as lms_export
-
         lms_export.check_options(args.lms, args.roster)
         lms_export.export(args.out, args.lms, args.roster, args.assignment)
     elif args.command == "bench-grading":
-        from kurils import grading_bench
+        from kurils.grading import bench as grading_bench
 
         grading_bench.run(args.students, args.chapter)
     elif args.command == "marks":
-        marking.merge(args.out)
+        gradebook.merge(args.out)
+        lms_export.export_again(args.out)  # the LMS files, when `kurils grade --lms` wrote some, follow the marks
     elif args.command == "bench":
-        from kurils import bench as benchmark
+        from kurils.build import bench as benchmark
 
         benchmark.run(args.out, args.quick)
 

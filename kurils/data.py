@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from kurils.course import ROOT
+
 
 def installed_folder(repository: str, share: str) -> Path:
     """The repository's folder ``repository``, else the copy a wheel installs as ``share/kurils/SHARE``."""
-    folder = Path(__file__).resolve().parent.parent / repository
+    folder = ROOT / repository
     if folder.is_dir():
         return folder
     # pip puts a wheel's data files under the install scheme's "data" path (/usr/local on Debian and

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kurils import chapters, data
+from kurils import data
+from kurils.course import CHAPTERS, ROOT
 
-PAGE = Path(__file__).resolve().parent.parent / "documents.md"
+PAGE = ROOT / "documents.md"
 LANGUAGES = {"ja": "Japanese", "ru": "Russian", "fr": "French", "en": "English"}
 ORIGIN = {
     "authentic": "The English text is itself an authentic text of the document.",
@@ -67,7 +68,7 @@ def _chapter_links(numbers: str, titles: dict[str, str]) -> str:
     for number in numbers.split(";"):
         stem = titles.get(number)
         if stem is None:
-            raise data.DataError(f"documents.csv: chapters: there is no chapter {number} in {chapters.CHAPTER_DIR}")
+            raise data.DataError(f"documents.csv: chapters: there is no chapter {number} in {CHAPTERS}")
         links.append(f"{{doc}}`Chapter {int(number)} <chapters/{stem}>`")
     return ", ".join(links)
 
@@ -102,7 +103,7 @@ def entry(row, titles: dict[str, str]) -> str:
 
 def chapter_stems() -> dict[str, str]:
     """Two-digit chapter number -> file stem, e.g. '02' -> '02-before-1905'."""
-    return {p.stem[:2]: p.stem for p in sorted(chapters.CHAPTER_DIR.glob("[0-9][0-9]-*.md"))}
+    return {p.stem[:2]: p.stem for p in sorted(CHAPTERS.glob("[0-9][0-9]-*.md"))}
 
 
 def render(frame: pd.DataFrame | None = None) -> str:

@@ -114,7 +114,7 @@ def num(value: float) -> str:
 def texts() -> list[str]:
     """Every English text a figure may show: the literals of this module's ``tr("...")`` calls, its tables'
     words, and the data's words the figures draw (the catalogue ``locales/LANG/kernel/figures``; words
-    that a widget's catalogue already has are left to it: see :func:`kurils.i18n.kernel_templates`)."""
+    that a widget's catalogue already has are left to it: see :func:`kurils.build.translations.kernel_templates`)."""
     import ast
 
     tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))

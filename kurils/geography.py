@@ -17,8 +17,8 @@ from shapely.geometry import Point, Polygon, box, mapping
 from shapely.ops import unary_union
 
 from kurils import data
+from kurils.course import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "node_modules" / "world-atlas" / "land-10m.json"
 OUTPUT = data.DATA_DIR / "geography" / "region.geojson"
 

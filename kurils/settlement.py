@@ -45,10 +45,10 @@ def _blank(value) -> bool:
 @functools.lru_cache(maxsize=1)
 def _island():
     """Etorofu/Iturup's outline in map units (the map's projection), and the projection."""
-    from kurils.widgets.island_map import _Projection
+    from kurils.widgets.island_map import Projection
 
     outlines = geography.load()
-    project = _Projection(outlines["bbox"])
+    project = Projection(outlines["bbox"])
     feature = next(f for f in outlines["features"] if f["properties"]["id"] == SPLIT_ISLAND)
     geometry = shape(feature["geometry"])
     parts = geometry.geoms if hasattr(geometry, "geoms") else [geometry]

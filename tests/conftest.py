@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kurils import buildlock, grading, site
+from kurils.build import buildlock, site
+from kurils.grading import release
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,17 +21,18 @@ def built_site() -> Path:
 
 @pytest.fixture(scope="session")
 def _release(tmp_path_factory) -> tuple[dict[str, Path], dict[str, Path]]:
-    """Release the masters once per test process; keep copies of the solution notebooks otter wrote
-    in _build/assign, taken under the build lock (a site build in another process rewrites that folder)."""
-    out = tmp_path_factory.mktemp("release")
+    """Release the masters once per test process, in a work folder of its own; keep the solution notebooks
+    otter wrote there. The autograder zips go to _build/autograder, as ``kurils release`` writes them (under
+    the build lock: a site build in another process writes them too)."""
+    base = tmp_path_factory.mktemp("release")
     with buildlock.held():
-        students = grading.release(ROOT / "exercises", out)
-        solutions = {}
-        for name in students:
-            solution = ROOT / "_build" / "assign" / name / "dist" / "autograder" / f"{name}.ipynb"
-            solutions[name] = out / "solutions" / name / f"{name}.ipynb"
-            solutions[name].parent.mkdir(parents=True)
-            shutil.copyfile(solution, solutions[name])
+        students = release.release(ROOT / "exercises", base / "students", work=base / "work")
+    solutions = {}
+    for name in students:
+        solution = base / "work" / name / "dist" / "autograder" / f"{name}.ipynb"
+        solutions[name] = base / "solutions" / name / f"{name}.ipynb"
+        solutions[name].parent.mkdir(parents=True)
+        shutil.copyfile(solution, solutions[name])
     return students, solutions
 
 
@@ -56,7 +58,7 @@ def server(built_site: Path):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (which cannot download browsers here)."""
-    from kurils.browser import CHROMIUM, chromium
+    from kurils.build.browser import CHROMIUM, chromium
 
     if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: run `make test`, which installs it (or apt-get install chromium)")

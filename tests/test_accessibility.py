@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kurils import notebooks
+from kurils import course
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -15,7 +15,7 @@ SERIOUS = {"serious", "critical"}
 
 def toc_pages() -> list[str]:
     """The root page and every file in _toc.yml, as paths of built pages."""
-    return [f"{name}.html" for name in notebooks.toc()]
+    return [f"{name}.html" for name in course.toc()]
 
 
 def axe_violations(page) -> list[str]:

@@ -1,4 +1,4 @@
-"""Answers cross from the student's kernel to the checks as plain data only (kurils.answers)."""
+"""Answers cross from the student's kernel to the checks as plain data only (kurils.grading.answers)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kurils import answers, data
+from kurils import data
+from kurils.grading import answers
 from kurils.widgets import IslandMap
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kurils import site
+from kurils.build import site
 
 RENDERER = (site.ASSETS / "anywidget-static.js").read_text()
 

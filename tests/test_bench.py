@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kurils import bench, buildlock, site
+from kurils.build import bench, buildlock, site
+from kurils.course import toc
 
 CONFIG = """\
 title: Synthetic course
@@ -81,7 +82,7 @@ def synthetic_course(root: Path) -> bench.Book:
 @pytest.mark.slow
 def test_the_bench_measures_every_row_against_the_baseline(tmp_path, browser):
     course = synthetic_course(tmp_path / "course")
-    pages = site.toc_files(course.root / "_toc.yml")
+    pages = toc(course.root)
     assert pages == ["intro", "chapters/widget"]
     cells = {name: bench.code_cells(bench.source(course.root, name)) for name in pages}
     assert cells == {"intro": 0, "chapters/widget": 1}
@@ -157,7 +158,7 @@ def test_the_site_is_rebuilt_unless_no_source_file_changed(tmp_path, monkeypatch
 
 
 def test_the_phone_rows_compare_each_page_with_the_stock_page_and_name_what_missed():
-    from kurils import lighthouse
+    from kurils.build import lighthouse
 
     def result(performance: int, fcp: float, accessibility: int = 100) -> lighthouse.Result:
         scores = {"performance": performance, "accessibility": accessibility, "best-practices": 100, "seo": 100}

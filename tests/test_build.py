@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kurils import site
+from kurils.build import site
 
 PAGE = """\
 ---

@@ -7,7 +7,8 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from kurils import chapters, data, selfcheck
+from kurils import data, selfcheck
+from kurils.build import chapters
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))

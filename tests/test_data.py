@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kurils import bib, data, geography
+from kurils import data, geography
+from kurils.build import bib
 
 DATA = data.DATA_DIR
 

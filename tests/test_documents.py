@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kurils import chapters, data, documents
+from kurils import data, documents
+from kurils.build import chapters
 from kurils.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -12,10 +14,12 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from kurils import data, display, grading, notebooks, site
+from kurils import course, data, display
+from kurils.build import notebooks
+from kurils.grading import masters
 
 ROOT = Path(__file__).resolve().parent.parent
-REPOSITORY = notebooks.repository()
+REPOSITORY = course.repository()
 ORG, REPO = urlparse(REPOSITORY).path.strip("/").split("/")
 CHAPTERS = notebooks.pages()
 
@@ -29,7 +33,7 @@ def test_a_chapter_notebook_has_no_outputs_and_installs_the_package_first():
     first = notebook.cells[0]
     assert first.cell_type == "code" and notebooks.INSTALL_TAG in first.metadata["tags"]
     assert 'find_spec("kurils") is None' in first.source
-    assert f'"{notebooks.site_url(REPOSITORY)}{notebooks.wheel_name()}"' in first.source
+    assert f'"{course.site_url(REPOSITORY)}{notebooks.wheel_name()}"' in first.source
     assert all(cell.outputs == [] for cell in notebook.cells if cell.cell_type == "code")
     assert sum("IslandMap" in cell.source for cell in notebook.cells) >= 1
 
@@ -64,7 +68,7 @@ def test_the_archive_holds_every_notebook_data_file_and_exercise(archive):
         for p in (ROOT / "data").rglob("*")
         if p.is_file() and not any(part.startswith(".") for part in p.parts)
     }
-    expected |= {f"kurils-course/exercises/{name}.ipynb" for name in grading.masters(ROOT / "exercises")}
+    expected |= {f"kurils-course/exercises/{name}.ipynb" for name in masters.find(ROOT / "exercises")}
     expected |= {f"kurils-course/{name}" for name in ["README.md", "requirements.txt", "runtime.txt"]}
     expected.add(f"kurils-course/{notebooks.wheel_name()}")
     assert expected - names == set()
@@ -76,14 +80,14 @@ def test_the_site_serves_the_wheel_the_install_cells_name(built_site):
 
 def test_the_archive_contains_no_solution_or_hidden_test(archive):
     """Notebooks, text and data are scanned; the package's own source names otter's markers and is public."""
-    masters = grading.masters(ROOT / "exercises")
+    found = masters.find(ROOT / "exercises")
     for member in archive.namelist():
         if member.endswith((".ipynb", ".md", ".json", ".txt", ".csv")) and not member.startswith(
             "kurils-course/kurils/"
         ):
             text = archive.read(member).decode("utf-8", errors="replace")
-            for master in masters.values():
-                assert grading.leaks(text, master) == [], member
+            for master in found.values():
+                assert masters.leaks(text, master) == [], member
 
 
 def test_a_chapter_notebook_from_the_archive_runs_top_to_bottom(archive, tmp_path):
@@ -109,14 +113,14 @@ def _launch_links(page: str) -> dict[str, str]:
 
 
 def test_the_chapters_launch_links_lead_somewhere_or_are_not_there(built_site):
-    published = site.BUILD / "notebooks"
+    published = course.BUILD / "notebooks"
     for name in CHAPTERS:
         links = _launch_links((built_site / f"{name}.html").read_text(encoding="utf-8"))
         assert (published / f"{name}.ipynb").exists(), f"{name}.ipynb is not in the notebooks branch's folder"
-        if notebooks.is_placeholder(REPOSITORY):
+        if course.is_placeholder(REPOSITORY):
             assert links == {}, f"{name}: launch buttons to the placeholder repository"
         else:
-            assert links == notebooks.launch_urls(name, REPOSITORY, notebooks.config()["launch_buttons"]), name
+            assert links == notebooks.launch_urls(name, REPOSITORY, course.config()["launch_buttons"]), name
 
 
 def test_launch_links_open_the_notebook_on_the_notebooks_branch():
@@ -143,16 +147,16 @@ def test_launch_links_open_the_notebook_on_the_notebooks_branch():
 
 
 def test_the_repository_setting_comes_from_the_environment_when_set(monkeypatch):
-    monkeypatch.setenv(notebooks.REPOSITORY_VARIABLE, "a-fork/kurils")
-    assert notebooks.repository() == "https://github.com/a-fork/kurils"
-    assert not notebooks.is_placeholder(notebooks.repository())
-    monkeypatch.setenv(notebooks.REPOSITORY_VARIABLE, "not a repository")
+    monkeypatch.setenv(course.REPOSITORY_VARIABLE, "a-fork/kurils")
+    assert course.repository() == "https://github.com/a-fork/kurils"
+    assert not course.is_placeholder(course.repository())
+    monkeypatch.setenv(course.REPOSITORY_VARIABLE, "not a repository")
     with pytest.raises(ValueError, match=r"\$KURILS_REPOSITORY must name a GitHub repository"):
-        notebooks.repository()
+        course.repository()
 
 
 def test_the_published_folder_is_binders_environment(built_site):
-    published = site.BUILD / "notebooks"
+    published = course.BUILD / "notebooks"
     assert (published / "requirements.txt").read_text() == notebooks.requirements()
     assert (published / notebooks.wheel_name()).exists() and (published / "chapters" / "quizzes").is_dir()
     assert (published / "runtime.txt").read_text() == f"python-{notebooks.python_version()}\n"
@@ -161,7 +165,7 @@ def test_the_published_folder_is_binders_environment(built_site):
 def test_a_repository_url_that_is_not_github_is_refused(tmp_path):
     (tmp_path / "_config.yml").write_text("repository:\n  url: https://example.org/course\n")
     with pytest.raises(ValueError, match="must name a GitHub repository"):
-        notebooks.repository(tmp_path)
+        course.repository(tmp_path)
 
 
 def _run_install_cell(monkeypatch, cwd: Path, installed: bool) -> list[list[str]]:
@@ -223,13 +227,54 @@ def test_a_downloaded_chapter_shows_its_citations_as_readable_links():
         notebooks.readable_citations("{footcite:p}`no-such-source`", [], sources)
 
 
-def test_a_malformed_config_stops_with_the_file_and_why(tmp_path):
-    (tmp_path / "_config.yml").write_text("title: Islands\nrepository: [url\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match=r"_config.yml: not valid YAML"):
-        notebooks.config(tmp_path)
-    (tmp_path / "_config.yml").write_text("- a list, not settings\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match=r"_config.yml: expected settings as 'key: value' lines, found list"):
-        notebooks.config(tmp_path)
+def test_a_malformed_config_stops_with_the_file_the_line_and_why(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("title: Islands\n  bad: indent\nx: 1\n", encoding="utf-8")
+    where = re.escape(f"{config}: line 2: not valid YAML (mapping values are not allowed")
+    with pytest.raises(course.CourseError, match=f"^{where}"):
+        course.config(tmp_path)
+    config.write_text("- a list, not settings\n", encoding="utf-8")
+    with pytest.raises(course.CourseError, match=r"_config.yml: expected settings as 'key: value' lines, found list"):
+        course.config(tmp_path)
+
+
+def test_the_config_is_read_once_per_version_of_the_file(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("title: Islands\n", encoding="utf-8")
+    first = course.config(tmp_path)
+    first["title"] = "changed by a caller"  # a copy: the next reader still gets the file's settings
+    before = course._config.cache_info().hits
+    assert course.config(tmp_path) == {"title": "Islands"}
+    assert course._config.cache_info().hits == before + 1, "read again although the file did not change"
+    config.write_text("title: Four islands\n", encoding="utf-8")
+    assert course.config(tmp_path) == {"title": "Four islands"}
+
+
+def test_the_settings_module_imports_where_a_wheel_is_installed_and_fails_only_when_asked(tmp_path):
+    """A student's wheel has the package but no _config.yml or _toc.yml beside it."""
+    package = tmp_path / "site-packages" / "kurils"
+    package.mkdir(parents=True)
+    for name in ("__init__.py", "course.py"):
+        shutil.copyfile(ROOT / "kurils" / name, package / name)
+    code = (
+        f"import sys; sys.path.insert(0, {str(package.parent)!r})\n"
+        "from kurils import course\n"
+        "print(course.ROOT)\n"
+        "try:\n    course.toc()\nexcept course.CourseError as error:\n    print(error)\n"
+    )
+    # -I -S: no site-packages at all, so importing the settings needs nothing but the standard library.
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    root, said = done.stdout.splitlines()
+    assert root == str(package.parent)
+    assert said.startswith(f"{package.parent / '_toc.yml'}: no such file"), said
+
+
+def test_one_rule_for_the_repository_address():
+    assert course.site_url("https://github.com/Kurils-Course/kurils.git/") == "https://kurils-course.github.io/kurils/"
+    for wrong in ("https://gitlab.com/org/repo", "https://github.com/org", "https://github.com/org/repo/tree/main"):
+        with pytest.raises(course.CourseError, match="must look like https://github.com/ORG/REPO"):
+            course.site_url(wrong)
 
 
 def test_a_downloaded_chapter_is_plain_markdown_that_any_notebook_shows():
@@ -242,5 +287,5 @@ def test_a_downloaded_chapter_is_plain_markdown_that_any_notebook_shows():
     assert not re.findall(r"\{[a-z-]+\}`|^:::|^```\{", shown, re.M), "MyST left in the notebook"
     assert "**Japan's position**" in shown and "**Russia's position**" in shown
     assert "> **About the names.**" in shown
-    site = notebooks.site_url("https://github.com/kurils-course/kurils")
+    site = course.site_url("https://github.com/kurils-course/kurils")
     assert f"(<{site}documents.html#doc-joint-statement-2013>)" in shown

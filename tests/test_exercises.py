@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kurils import grading
+from kurils.grading import gradebook, masters, run
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS = ROOT / "exercises"
@@ -25,19 +25,19 @@ FAKE_TEST = (
 
 def test_student_release_has_no_solutions_or_hidden_tests(released):
     for name, notebook in released.items():
-        master = grading.masters(MASTERS)[name]
+        master = masters.find(MASTERS)[name]
         text = notebook.read_text(encoding="utf-8")
-        assert grading.hidden_tests(master), "the master should have hidden tests for this check to mean anything"
-        assert grading.solution_lines(master)
-        assert grading.leaks(text, master) == []
+        assert masters.hidden_tests(master), "the master should have hidden tests for this check to mean anything"
+        assert masters.solution_lines(master)
+        assert masters.leaks(text, master) == []
 
 
 def test_leak_scan_catches_a_solution_and_a_hidden_test():
-    master = grading.masters(MASTERS)["ch01"]
-    hidden = grading.hidden_tests(master)[0]
-    solution = grading.solution_lines(master)[0]
-    assert grading.leaks(f"x\n{hidden}\n", master)
-    assert grading.leaks(f"x\n{solution}\n", master)
+    master = masters.find(MASTERS)["ch01"]
+    hidden = masters.hidden_tests(master)[0]
+    solution = masters.solution_lines(master)[0]
+    assert masters.leaks(f"x\n{hidden}\n", master)
+    assert masters.leaks(f"x\n{solution}\n", master)
 
 
 def test_student_notebook_gives_instant_feedback(released, tmp_path):
@@ -163,8 +163,8 @@ def graded(released, solutions, tmp_path_factory):
     (moodle / "ch01.ipynb").write_text(json.dumps(notebooks["good"]), encoding="utf-8")
     (folder / "smithjo_late_1234_5678_ch01.ipynb").write_text(json.dumps(notebooks["wrong"]), encoding="utf-8")
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*.ipynb")}
-    gradebook = grading.grade(folder, MASTERS, out, time_limit=60, chapter=1, jobs=2)
-    with gradebook.open(encoding="utf-8") as handle:
+    book = run.grade(folder, MASTERS, out, time_limit=60, chapter=1, jobs=2)
+    with book.open(encoding="utf-8") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     return rows, out, folder, before
 
@@ -340,12 +340,11 @@ def _mark(grades: Path, marks: dict[str, tuple[str, str]]) -> None:
 
 
 def test_marks_for_written_answers_are_merged_into_the_gradebook(graded, tmp_path):
-    from kurils import marking
 
     rows, out, *_ = graded
     grades = _copy_grades(out, tmp_path)
     _mark(grades, {"writer": ("2", "names attributed; order not explained")})
-    marking.merge(grades)
+    gradebook.merge(grades)
     with (grades / "gradebook.csv").open(encoding="utf-8") as handle:
         merged = {row["student"]: row for row in csv.DictReader(handle)}
     assert merged["writer"]["q6"] == "2"
@@ -356,15 +355,13 @@ def test_marks_for_written_answers_are_merged_into_the_gradebook(graded, tmp_pat
     feedback = (grades / "feedback" / "writer-ch01.md").read_text(encoding="utf-8")
     assert "marked by hand: names attributed; order not explained" in feedback
     # A second grading run keeps the teacher's marks in the sheet.
-    from kurils import grading as g
 
-    results = [g.Result(**r) for r in json.loads((grades / "results.json").read_text(encoding="utf-8"))]
-    marking.export(results, grades, g.masters(MASTERS))
+    results = [gradebook.Result(**r) for r in json.loads((grades / "results.json").read_text(encoding="utf-8"))]
+    gradebook.export(results, grades, masters.find(MASTERS))
     assert "2,3,names attributed" in (grades / "written" / "ch01-q6-marks.csv").read_text(encoding="utf-8")
 
 
 def test_a_renamed_mark_column_stops_the_merge_instead_of_skipping_every_mark(graded, tmp_path):
-    from kurils import marking
 
     _, out, *_ = graded
     grades = _copy_grades(out, tmp_path)
@@ -373,19 +370,18 @@ def test_a_renamed_mark_column_stops_the_merge_instead_of_skipping_every_mark(gr
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("mark,", "Mark,", 1), encoding="utf-8")
     before = (grades / "gradebook.csv").read_bytes()
     with pytest.raises(SystemExit, match=r"ch01-q6-marks.csv, line 1: no mark column"):
-        marking.merge(grades)
+        gradebook.merge(grades)
     assert (grades / "gradebook.csv").read_bytes() == before
 
 
 def test_a_bad_mark_stops_the_merge_and_changes_nothing(graded, tmp_path):
-    from kurils import marking
 
     _, out, *_ = graded
     grades = _copy_grades(out, tmp_path)
     _mark(grades, {"writer": ("ten", ""), "good": ("5", "")})
     before = (grades / "gradebook.csv").read_bytes()
     with pytest.raises(SystemExit) as error:
-        marking.merge(grades)
+        gradebook.merge(grades)
     message = str(error.value)
     assert "ch01-q6-marks.csv, line" in message and "(writer): mark 'ten' is not a number from 0 to 3" in message
     assert "(good): mark '5' is not a number from 0 to 3" in message

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kurils import grading, notebooks
+from kurils.build import notebooks
+from kurils.grading import gradebook, masters, release, run
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS = ROOT / "exercises"
@@ -23,9 +24,9 @@ def test_the_gradebook_is_written_atomically(tmp_path, monkeypatch):
     def crash(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(grading.os, "replace", crash)
+    monkeypatch.setattr(gradebook.os, "replace", crash)
     with pytest.raises(OSError):
-        grading._atomic_write(target, "new,half")
+        gradebook.atomic_write(target, "new,half")
     assert target.read_text(encoding="utf-8") == "old,complete\n"
     assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
 
@@ -34,17 +35,17 @@ def test_an_unknown_chapter_is_refused_plainly(tmp_path):
     (tmp_path / "class").mkdir()
     (tmp_path / "class" / "a.ipynb").write_text("{}", encoding="utf-8")
     with pytest.raises(SystemExit, match="no master for ch42"):
-        grading.grade(tmp_path / "class", MASTERS, tmp_path / "out", chapter="42")
+        run.grade(tmp_path / "class", MASTERS, tmp_path / "out", chapter="42")
     with pytest.raises(SystemExit, match="give a chapter number"):
-        grading.grade(tmp_path / "class", MASTERS, tmp_path / "out", chapter="three")
+        run.grade(tmp_path / "class", MASTERS, tmp_path / "out", chapter="three")
     with pytest.raises(SystemExit, match="must not be inside the submissions folder"):
-        grading.grade(tmp_path / "class", MASTERS, tmp_path / "class" / "grades")
+        run.grade(tmp_path / "class", MASTERS, tmp_path / "class" / "grades")
 
 
 def test_release_of_one_chapter_hands_out_notebooks_and_data_but_keeps_the_zip_apart(tmp_path):
     import zipfile
 
-    written = grading.release(MASTERS, tmp_path / "hand-out", tmp_path / "private", chapter="ch01")
+    written = release.release(MASTERS, tmp_path / "hand-out", tmp_path / "private", chapter="ch01")
     assert list(written) == ["ch01"]
     hand_out = tmp_path / "hand-out"
     assert {"ch01.ipynb", "data", "README.md", "requirements.txt", notebooks.wheel_name()} <= {
@@ -57,9 +58,9 @@ def test_release_of_one_chapter_hands_out_notebooks_and_data_but_keeps_the_zip_a
     assert "otter_config.json" in names and any(n.startswith("tests/") for n in names)
     for path in hand_out.rglob("*"):
         if path.is_file() and path.suffix in (".ipynb", ".md", ".txt", ".csv", ".json"):
-            assert grading.leaks(path.read_text(encoding="utf-8"), grading.masters(MASTERS)["ch01"]) == [], path
+            assert masters.leaks(path.read_text(encoding="utf-8"), masters.find(MASTERS)["ch01"]) == [], path
     with pytest.raises(SystemExit, match="must not be inside"):
-        grading.release(MASTERS, tmp_path / "x", tmp_path / "x" / "private", chapter=1)
+        release.release(MASTERS, tmp_path / "x", tmp_path / "x" / "private", chapter=1)
 
 
 def test_the_package_wheel_carries_the_data_but_no_solution_or_hidden_test(tmp_path):
@@ -88,8 +89,8 @@ def test_the_package_wheel_carries_the_data_but_no_solution_or_hidden_test(tmp_p
         for catalogue in ("kernel/quizzes/ch01", "kernel/labels", "kernel/figures", "kernel/widgets/timeline"):
             assert any(name.endswith(f"share/kurils/locales/{language}/{catalogue}.po") for name in files), catalogue
     assert not [name for name in files if "exercises" in name]
-    for master in grading.masters(MASTERS).values():
-        secrets = [t.splitlines()[0] for t in grading.hidden_tests(master)] + grading.solution_lines(master)
+    for master in masters.find(MASTERS).values():
+        secrets = [t.splitlines()[0] for t in masters.hidden_tests(master)] + masters.solution_lines(master)
         for name, content in files.items():
             text = content.decode("utf-8", "replace")
             assert not [s for s in secrets if s in text], f"{name} contains a line of {master.name}"
@@ -124,10 +125,10 @@ for _i, _name in enumerate(NAMES):
 
 def _lying(student: Path, zip_path: Path) -> dict:
     """The student notebook with a last cell that sets every name the checks read to a lying object."""
-    from kurils import answers, grade_worker
+    from kurils.grading import answers, worker
 
     notebook = json.loads(student.read_text(encoding="utf-8"))
-    names = sorted({n for s in grade_worker.test_specs(zip_path) for n in answers.spec_names(s)} - {"pd", "np", "data"})
+    names = sorted({n for s in worker.test_specs(zip_path) for n in answers.spec_names(s)} - {"pd", "np", "data"})
     cell = {"cell_type": "code", "id": "kurils-lying", "metadata": {}, "outputs": [], "execution_count": None}
     notebook["cells"].append({**cell, "source": LIARS.replace("NAMES", repr([n for n in names if n[0] != "_"]))})
     return notebook
@@ -144,18 +145,18 @@ def every_chapter(released, solutions, tmp_path_factory):
         (folder / f"unanswered-{name}").mkdir()
         shutil.copyfile(student, folder / f"unanswered-{name}" / f"{name}.ipynb")
         (folder / f"lying-{name}").mkdir()
-        lying = _lying(student, grading.AUTOGRADER / f"{name}.zip")
+        lying = _lying(student, release.AUTOGRADER / f"{name}.zip")
         (folder / f"lying-{name}" / f"{name}.ipynb").write_text(json.dumps(lying), encoding="utf-8")
-    gradebook = grading.grade(folder, MASTERS, tmp_path_factory.mktemp("all-grades"), time_limit=120, jobs=2)
-    results = json.loads((gradebook.parent / "results.json").read_text(encoding="utf-8"))
-    return {(r["student"], r["assignment"]): grading.Result(**r) for r in results}
+    book = run.grade(folder, MASTERS, tmp_path_factory.mktemp("all-grades"), time_limit=120, jobs=2)
+    results = json.loads((book.parent / "results.json").read_text(encoding="utf-8"))
+    return {(r["student"], r["assignment"]): gradebook.Result(**r) for r in results}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(grading.masters(MASTERS)))
+@pytest.mark.parametrize("name", sorted(masters.find(MASTERS)))
 def test_every_chapter_exercise_grades_its_solution_full_and_an_unanswered_notebook_low(every_chapter, name):
-    master = grading.masters(MASTERS)[name]
-    spec = grading.questions(master)
+    master = masters.find(MASTERS)[name]
+    spec = masters.questions(master)
     assert 6 <= len(spec) <= 13, f"{name} has {len(spec)} questions"
     assert any(q["manual"] for q in spec.values()), f"{name} has no written question"
     solution = every_chapter[(f"solution-{name}", name)]
@@ -168,10 +169,10 @@ def test_every_chapter_exercise_grades_its_solution_full_and_an_unanswered_noteb
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(grading.masters(MASTERS)))
+@pytest.mark.parametrize("name", sorted(masters.find(MASTERS)))
 def test_answers_that_lie_about_equality_type_truth_or_hash_score_nothing_and_say_why(every_chapter, name):
     """Every auto-graded question of every chapter, answered with objects that claim to equal anything."""
-    spec = grading.questions(grading.masters(MASTERS)[name])
+    spec = masters.questions(masters.find(MASTERS)[name])
     lying = every_chapter[(f"lying-{name}", name)]
     assert lying.status.startswith("graded"), lying.status
     for question, meta in spec.items():
@@ -193,7 +194,7 @@ def test_the_autograder_zip_grades_as_kurils_grade_does(every_chapter, released,
     import sys
     import zipfile
 
-    zip_path = grading.AUTOGRADER / f"{name}.zip"
+    zip_path = release.AUTOGRADER / f"{name}.zip"
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(tmp_path / "source")
         assert any(n.endswith(".whl") for n in archive.namelist()), "the zip carries the course package"
@@ -213,7 +214,7 @@ def test_the_autograder_zip_grades_as_kurils_grade_does(every_chapter, released,
         ours = every_chapter[(f"{student}-{name}", name)]
         by_zip = {t["name"]: t["score"] for t in results["tests"]}
         assert by_zip == {q: s for q, s in ours.scores.items() if q in by_zip}, student
-        spec = grading.questions(grading.masters(MASTERS)[name])
+        spec = masters.questions(masters.find(MASTERS)[name])
         assert set(by_zip) == {q for q, meta in spec.items() if not meta["manual"]}
         otter_results = pickle.loads((root / "results" / "results.pkl").read_bytes())
         assert otter_results.total == results["score"] == sum(by_zip.values())

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from kurils import checks, grading
+from kurils import checks
+from kurils.grading import masters, release, run
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS = ROOT / "exercises"
@@ -39,7 +40,7 @@ def test_a_check_message_is_kept_in_one_line():
 
 
 def test_the_by_hand_question_lists_only_its_own_rubric():
-    spec = grading.questions(MASTERS / "ch01" / "ch01.md")
+    spec = masters.questions(MASTERS / "ch01" / "ch01.md")
     assert spec["q6"]["rubric"].startswith("Rubric (3 points): 1 point for what the Japanese name implies")
     assert "Question 7" not in spec["q6"]["rubric"] and "rubric" not in spec["q1"]
 
@@ -58,7 +59,7 @@ def test_a_passing_public_check_says_what_it_checked_and_not_all_passed():
 
 
 def test_the_released_notebook_reports_each_check_in_a_line(tmp_path):
-    student, _ = grading.assign(grading.masters(MASTERS)["ch01"], tmp_path / "assign", run_tests=False)
+    student, _ = release.assign(masters.find(MASTERS)["ch01"], tmp_path / "assign", run_tests=False)
     notebook = nbformat.read(student, as_version=4)
     assert "grader = checks.Notebook(" in notebook.cells[0].source
     for cell in notebook.cells:
@@ -84,12 +85,12 @@ def test_the_released_notebook_reports_each_check_in_a_line(tmp_path):
 
 
 def test_a_blank_notebook_gets_not_answered_once_per_question(tmp_path):
-    student, _ = grading.assign(grading.masters(MASTERS)["ch01"], tmp_path / "assign", run_tests=False)
+    student, _ = release.assign(masters.find(MASTERS)["ch01"], tmp_path / "assign", run_tests=False)
     folder = tmp_path / "class"
     folder.mkdir()
     (folder / "blank.ipynb").write_text(student.read_text(encoding="utf-8"), encoding="utf-8")
-    gradebook = grading.grade(folder, MASTERS, tmp_path / "out", time_limit=60, chapter=1, jobs=1)
-    with gradebook.open(encoding="utf-8") as handle:
+    book = run.grade(folder, MASTERS, tmp_path / "out", time_limit=60, chapter=1, jobs=1)
+    with book.open(encoding="utf-8") as handle:
         (row,) = csv.DictReader(handle)
     assert row["total"] == "0"
     feedback = (tmp_path / "out" / "feedback" / "blank-ch01.md").read_text(encoding="utf-8")
@@ -118,7 +119,7 @@ def test_a_misspelt_island_still_gets_a_suggestion():
 
 
 def test_a_cell_error_in_the_status_is_said_in_words():
-    from kurils.grade_worker import explain
+    from kurils.grading.worker import explain
 
     limits = {"memory_mb": 2048, "processes": 32}
     assert explain("MemoryError", "", limits) == "ran out of memory (grading allows 2048 MB per notebook)"
@@ -131,9 +132,9 @@ def test_a_file_that_is_not_a_notebook_says_what_it_is(tmp_path):
     (tmp_path / "printout.ipynb").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     (tmp_path / "essay.ipynb").write_bytes(b"PK\x03\x04\x14\x00\x06\x00")
     zips = {"ch01": tmp_path / "unused.zip"}
-    masters = {"ch01": MASTERS / "ch01" / "ch01.md"}
-    pdf = grading.grade_one(tmp_path / "printout.ipynb", "a", zips, masters, chapter="ch01")
-    word = grading.grade_one(tmp_path / "essay.ipynb", "b", zips, masters, chapter="ch01")
+    by_name = {"ch01": MASTERS / "ch01" / "ch01.md"}
+    pdf = run.grade_one(tmp_path / "printout.ipynb", "a", zips, by_name, chapter="ch01")
+    word = run.grade_one(tmp_path / "essay.ipynb", "b", zips, by_name, chapter="ch01")
     assert pdf.status == "not a notebook: the file is a PDF (ask for the .ipynb file itself, not a printout)"
     assert word.status.startswith("not a notebook: the file is a zip archive, or a Word")
     assert pdf.total == 0 and pdf.reasons["q1"] == [pdf.status]
@@ -154,4 +155,4 @@ def test_a_broken_question_block_in_a_master_says_where_and_what(tmp_path, block
     master.write_text(text.replace("# BEGIN QUESTION\nname: q1\npoints: 2", "# BEGIN QUESTION\n" + block, 1), "utf-8")
     assert master.read_text(encoding="utf-8") != text
     with pytest.raises(SystemExit, match=rf"ch01.md: the question block .*{re.escape(message)}"):
-        grading.questions(master)
+        masters.questions(master)

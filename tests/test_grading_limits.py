@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kurils import grading, sandbox
+from kurils.grading import masters, release, run, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS = ROOT / "exercises"
@@ -45,13 +45,13 @@ def _sandbox_processes() -> list[int]:
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory):
     work = tmp_path_factory.mktemp("assign")
-    grading.assign(grading.masters(MASTERS)["ch01"], work, run_tests=False)
+    release.assign(masters.find(MASTERS)["ch01"], work, run_tests=False)
     solution = json.loads((work / "dist" / "autograder" / "ch01.ipynb").read_text(encoding="utf-8"))
     # Where the replaced cell is ("cell 18 of 38"), and the autograded points, from the notebook and master.
     global WHERE, FULL
     at = next(i for i, c in enumerate(solution["cells"]) if "q5_answer =" in "".join(c["source"]))
     WHERE = f"cell {at + 1} of {len(solution['cells'])}"
-    spec = grading.questions(grading.masters(MASTERS)["ch01"])
+    spec = masters.questions(masters.find(MASTERS)["ch01"])
     FULL = sum(q["points"] for q in spec.values() if not q["manual"])
     folder = tmp_path_factory.mktemp("class")
     notebooks = {
@@ -67,9 +67,9 @@ def limited(tmp_path_factory):
     for name, notebook in notebooks.items():
         (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     out = tmp_path_factory.mktemp("grades")
-    limits = grading.Limits(memory_mb=1536, processes=24, cpu_seconds=60)
+    limits = sandbox.Limits(memory_mb=1536, processes=24, cpu_seconds=60)
     start = time.perf_counter()
-    gradebook = grading.grade(folder, MASTERS, out, time_limit=60, chapter=1, jobs=2, limits=limits)
+    gradebook = run.grade(folder, MASTERS, out, time_limit=60, chapter=1, jobs=2, limits=limits)
     seconds = time.perf_counter() - start
     with gradebook.open(encoding="utf-8") as handle:
         return {row["student"]: row for row in csv.DictReader(handle)}, seconds
@@ -119,7 +119,7 @@ def test_a_fork_loop_is_stopped_named_and_leaves_nothing_running(limited):
 
 
 def test_the_limits_are_set_inside_the_sandbox_and_the_network_is_cut():
-    limits = grading.Limits(memory_mb=512, processes=20, cpu_seconds=30)
+    limits = sandbox.Limits(memory_mb=512, processes=20, cpu_seconds=30)
     args = sandbox.command(Path("/tmp/scratch"), [], ["kernel"], limits, uid=0)
     assert "--unshare-net" in args
     split = args.index("--")
@@ -130,4 +130,4 @@ def test_the_limits_are_set_inside_the_sandbox_and_the_network_is_cut():
 def test_bad_limits_are_refused_plainly(tmp_path):
     (tmp_path / "ch01.ipynb").write_text("{}", encoding="utf-8")
     with pytest.raises(SystemExit, match="--memory"):
-        grading.grade(tmp_path, MASTERS, tmp_path.parent / "out", limits=grading.Limits(memory_mb=0))
+        run.grade(tmp_path, MASTERS, tmp_path.parent / "out", limits=sandbox.Limits(memory_mb=0))

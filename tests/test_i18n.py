@@ -14,17 +14,19 @@ import pytest
 from babel.messages.catalog import Catalog
 from browsing import SCREENSHOTS, open_page
 
-from kurils import data, grading, i18n, neutrality, selfcheck, site
-from kurils.widgets._common import translations
+from kurils import course, data, i18n, selfcheck
+from kurils.build import neutrality, translations
+from kurils.grading import release, run
+from kurils.widgets import _common
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = site.toc_files(ROOT / "_toc.yml")
+PAGES = course.toc(ROOT)
 CH7 = "chapters/07-crimea-new-approach-2014-2016"
 
 
 @pytest.mark.parametrize("language", i18n.TRANSLATIONS)
 def test_every_page_in_the_table_of_contents_and_every_self_check_is_translated(language):
-    rows = {row.page: row for row in i18n.progress(language)}
+    rows = {row.page: row for row in translations.progress(language)}
     wanted = [page for page in PAGES if page in rows] + [p for p in rows if p.startswith("kernel/")]
     assert set(PAGES) - {"intro"} <= set(rows), f"pages without a {language} catalogue: {set(PAGES) - set(rows)}"
     report = "\n".join(f"{p:<50} {rows[p].percent:5.1f}% ({rows[p].fuzzy} fuzzy)" for p in wanted)
@@ -36,10 +38,10 @@ def test_every_page_in_the_table_of_contents_and_every_self_check_is_translated(
 def test_the_catalogues_follow_the_english_text(tmp_path):
     """Every message of today's English pages is in each catalogue: an edited paragraph with no
     `kurils translations update` would otherwise show in English on a translated page."""
-    pot = i18n.extract(tmp_path / "gettext")
+    pot = translations.extract(tmp_path / "gettext")
     assert (pot / "chapters" / "01-islands.pot").exists()
     for language in i18n.TRANSLATIONS:
-        missing = i18n.stale(language, pot)
+        missing = translations.stale(language, pot)
         assert not missing, f"run `kurils translations update`; {language} lacks: " + "; ".join(
             f"{page}: {texts[0][:60]!r} and {len(texts) - 1} more" for page, texts in missing.items()
         )
@@ -48,23 +50,25 @@ def test_the_catalogues_follow_the_english_text(tmp_path):
 def test_changed_english_becomes_fuzzy_and_removed_english_goes(tmp_path, monkeypatch):
     english = ["Which island is largest?", "Etorofu/Iturup", "Shikotan"]
     monkeypatch.setattr(i18n, "LOCALES", tmp_path)
-    monkeypatch.setattr(i18n, "kernel_templates", lambda: {"quizzes/ch99": list(english)})
-    i18n.update_kernel(["ja"])
-    assert i18n.todo("ja", "kernel/quizzes/ch99") == {"0": english[0], "1": english[1], "2": english[2]}
+    monkeypatch.setattr(translations, "kernel_templates", lambda: {"quizzes/ch99": list(english)})
+    translations.update_kernel(["ja"])
+    assert translations.todo("ja", "kernel/quizzes/ch99") == {"0": english[0], "1": english[1], "2": english[2]}
     assert (
-        i18n.fill("ja", "kernel/quizzes/ch99", {"0": "一番大きい島は？", "1": "択捉島／イトゥルップ島", "2": "色丹島"})
+        translations.fill(
+            "ja", "kernel/quizzes/ch99", {"0": "一番大きい島は？", "1": "択捉島／イトゥルップ島", "2": "色丹島"}
+        )
         == []
     )
-    assert i18n.progress("ja")[0].percent == 100
+    assert translations.progress("ja")[0].percent == 100
 
     english[0] = "Which island is the largest?"  # an edited question
     english.pop()  # a removed answer
-    i18n.update_kernel(["ja"])
-    row = i18n.progress("ja")[0]
+    translations.update_kernel(["ja"])
+    row = translations.progress("ja")[0]
     assert (row.total, row.translated, row.fuzzy) == (2, 1, 1)
-    assert i18n.todo("ja", "kernel/quizzes/ch99") == {"0": "Which island is the largest?"}
+    assert translations.todo("ja", "kernel/quizzes/ch99") == {"0": "Which island is the largest?"}
     with pytest.raises(SystemExit, match="no 'ja' catalogue for page 'nope'"):
-        i18n.todo("ja", "nope")
+        translations.todo("ja", "nope")
 
 
 def test_a_translation_that_loses_markup_is_named():
@@ -72,8 +76,10 @@ def test_a_translation_that_loses_markup_is_named():
         "Malik offered two islands {footcite:p}`frus-d52` (see {doc}`names`, {term}`Shikotan`, `q1`, [map](map.html))."
     )
     kept = "マリクは二島を提示した {footcite:p}`frus-d52`（{doc}`表記 <names>`、{term}`色丹島 <Shikotan>`、`q1`、"
-    assert i18n.problems(english, kept + "[地図](map.html)）。") == []
-    lost = i18n.problems(english, "マリクは二島を提示した（{doc}`names`、{term}`色丹島`、`q2`、[地図](other.html)）。")
+    assert translations.problems(english, kept + "[地図](map.html)）。") == []
+    lost = translations.problems(
+        english, "マリクは二島を提示した（{doc}`names`、{term}`色丹島`、`q2`、[地図](other.html)）。"
+    )
     assert any("missing {footcite:p}`frus-d52`" in p for p in lost)
     assert any("missing {term}`Shikotan`" in p and "unexpected {term}`色丹島`" in p for p in lost)
     assert any("inline code" in p for p in lost) and any("link addresses" in p for p in lost)
@@ -81,32 +87,32 @@ def test_a_translation_that_loses_markup_is_named():
 
 def test_a_widget_word_that_loses_a_placeholder_is_named():
     english = "{n} events, {filters}."
-    assert i18n.problems(english, "出来事{n}件（{filters}）。") == []
-    assert any("placeholders" in p for p in i18n.problems(english, "出来事{n}件（{フィルター}）。"))
-    assert any("placeholders" in p for p in i18n.problems(english, "Событий: {n}."))
+    assert translations.problems(english, "出来事{n}件（{filters}）。") == []
+    assert any("placeholders" in p for p in translations.problems(english, "出来事{n}件（{フィルター}）。"))
+    assert any("placeholders" in p for p in translations.problems(english, "Событий: {n}."))
     # MyST roles and dollar maths are not placeholders.
-    assert i18n.problems("See {doc}`names` and ${x}$.", "См. {doc}`names` и ${x}$.") == []
+    assert translations.problems("See {doc}`names` and ${x}$.", "См. {doc}`names` и ${x}$.") == []
 
 
 def test_every_word_a_widget_script_translates_is_in_the_catalogue():
     """`tr("...")` in a widget's script is a message of ``widgets/words``; a word added to a script without
     `kurils translations update` would show in English on a translated page (and fail the test above)."""
     scripts = "".join(p.read_text() for p in (ROOT / "kurils" / "widgets").glob("*.js"))
-    assert 'tr("Zoom in")' in scripts and "Zoom in" in i18n.widget_words()
+    assert 'tr("Zoom in")' in scripts and "Zoom in" in translations.widget_words()
     for language in i18n.TRANSLATIONS:
         catalogue = {m.id for m in i18n.messages(i18n.read(i18n.kernel_catalogue(language, "widgets/words")))}
-        assert set(i18n.widget_words()) <= catalogue, set(i18n.widget_words()) - catalogue
+        assert set(translations.widget_words()) <= catalogue, set(translations.widget_words()) - catalogue
 
 
 @pytest.mark.parametrize("language", i18n.TRANSLATIONS)
 def test_no_translation_breaks_a_rule_of_the_translators_guide(language):
-    assert i18n.check(language) == []
+    assert translations.check(language) == []
 
 
 def test_term_links_point_at_the_glossary_entry_in_each_language():
-    terms = i18n.glossary_terms("ja")
+    terms = translations.glossary_terms("ja")
     assert len(terms) >= 30 and terms["shikotan"] != "Shikotan"
-    folder = i18n.write_build_catalogues("ja") / "ja" / "LC_MESSAGES"
+    folder = translations.write_build_catalogues("ja") / "ja" / "LC_MESSAGES"
     built = " ".join(m.string for m in i18n.messages(i18n.read(folder / "chapters" / "01-islands.po")))
     targets = set(re.findall(r"\{term\}`[^`]*<([^<>`]+)>`", built))
     assert targets and targets <= set(terms.values()), (
@@ -169,12 +175,12 @@ def test_a_missing_translation_falls_back_to_english():
 
 @pytest.mark.slow
 def test_a_japanese_release_reads_in_japanese_keeps_the_code_and_is_graded_by_the_english_masters(tmp_path, released):
-    written = grading.release(ROOT / "exercises", tmp_path / "out", tmp_path / "private", chapter=1, language="ja")
+    written = release.release(ROOT / "exercises", tmp_path / "out", tmp_path / "private", chapter=1, language="ja")
     student = nbformat.read(written["ch01"], as_version=4)
     english = nbformat.read(released["ch01"], as_version=4)
     text = "\n".join(cell.source for cell in student.cells if cell.cell_type == "markdown")
     words = i18n.kernel_translations("ja", "exercises/ch01")
-    first = i18n.exercise_blocks(ROOT / "exercises" / "ch01" / "ch01.md")[1]
+    first = translations.exercise_blocks(ROOT / "exercises" / "ch01" / "ch01.md")[1]
     assert words[first] in text and first not in text, "the notebook's text is in Japanese"
     code = [cell.source for cell in student.cells if cell.cell_type == "code"]
     assert code == [cell.source for cell in english.cells if cell.cell_type == "code"], "the same code and checks"
@@ -187,12 +193,12 @@ def test_a_japanese_release_reads_in_japanese_keeps_the_code_and_is_graded_by_th
     submissions.mkdir()
     solution = ROOT / "_build" / "assign" / "ch01-ja" / "dist" / "autograder" / "ch01.ipynb"
     shutil.copyfile(solution, submissions / "yuki.ipynb")
-    gradebook = grading.grade(submissions, ROOT / "exercises", tmp_path / "grades", time_limit=60, chapter=1, jobs=1)
-    with gradebook.open(encoding="utf-8") as handle:
+    book = run.grade(submissions, ROOT / "exercises", tmp_path / "grades", time_limit=60, chapter=1, jobs=1)
+    with book.open(encoding="utf-8") as handle:
         row = next(csv.DictReader(handle))
     assert float(row["total"]) == float(row["possible"]) - 3 > 0, "full marks but q6 (by hand), by the English masters"
     with pytest.raises(SystemExit, match="no exercise notebooks in 'fr'"):
-        grading.release(ROOT / "exercises", tmp_path / "fr", tmp_path / "private-fr", chapter=1, language="fr")
+        release.release(ROOT / "exercises", tmp_path / "fr", tmp_path / "private-fr", chapter=1, language="fr")
 
 
 # The built site: three languages from one source.
@@ -215,7 +221,7 @@ def test_every_page_exists_in_every_language_with_its_language_declared(built_si
 
 
 def test_each_edition_offers_the_exercise_notebooks_in_its_language(built_site):
-    first = i18n.exercise_blocks(ROOT / "exercises" / "ch01" / "ch01.md")[1]
+    first = translations.exercise_blocks(ROOT / "exercises" / "ch01" / "ch01.md")[1]
     for language in i18n.TRANSLATIONS:
         notebook = nbformat.read(built_site / language / "exercise-notebooks" / "ch01.ipynb", as_version=4)
         text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
@@ -309,7 +315,7 @@ def test_chapter_7_in_three_languages_for_a_person_to_look_at(server, browser):
 
 @pytest.mark.parametrize("language", i18n.TRANSLATIONS)
 def test_the_timeline_and_the_comparer_speak_the_pages_language(server, browser, language):
-    words = translations("widgets/timeline", "widgets/comparer")[language]  # what the widgets carry
+    words = _common.translations("widgets/timeline", "widgets/comparer")[language]  # what the widgets carry
     events = data.load("events").set_index("id")
     page, outside, errors = open_page(browser, f"{server}/{language}/{CH7}.html")
     timeline = page.locator(".kurils-timeline").first
@@ -364,7 +370,7 @@ def test_an_undated_source_says_when_it_was_read_in_the_pages_language(server, b
 
 @pytest.mark.parametrize("language", i18n.TRANSLATIONS)
 def test_the_summits_and_the_scenario_explorer_speak_the_pages_language(server, browser, language):
-    words = translations("widgets/summits", "widgets/scenarios", "labels")[language]
+    words = _common.translations("widgets/summits", "widgets/scenarios", "labels")[language]
     meetings = data.load("meetings").set_index("id")
     page, outside, errors = open_page(browser, f"{server}/{language}/chapters/08-joint-activity-security-2017.html")
     summits = page.locator(".kurils-summits").first

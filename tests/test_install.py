@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from kurils import grading, notebooks
+from kurils.build import notebooks
+from kurils.grading import release
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +84,7 @@ def test_outside_the_repository_a_chapter_installs_the_course_and_a_hand_out_run
     )
     teacher = tmp_path_factory.mktemp("teacher")
     hand_out = teacher / "hand-out"
-    grading.release(ROOT / "exercises", hand_out, teacher / "private", chapter=1, run_tests=False)
+    release.release(ROOT / "exercises", hand_out, teacher / "private", chapter=1, run_tests=False)
     course = notebooks.write_course(home / "kurils-course", hand_out)
 
     path = course / "chapters" / "01-islands.ipynb"  # its link to the exercise notebook leads somewhere

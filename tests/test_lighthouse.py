@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kurils import light, lighthouse
+from kurils.build import light, lighthouse
 
 #: The front page and the two chapters with the most to load (widgets, maps, tables): a Lighthouse run
 #: takes 25-40 s here, and the suite's budget allows about three.

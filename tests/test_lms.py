@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from kurils import grading, lms
+from kurils.grading import gradebook, lms, release, run
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS = ROOT / "exercises"
 POINTS = {"q1": 2.0, "q2": 10.0, "q6": 3.0}  # q6 is written, marked by hand
 
 
-def _result(student: str, ids: dict | None = None, q1=2.0, q2=7.0, q6=None) -> grading.Result:
-    return grading.Result(
+def _result(student: str, ids: dict | None = None, q1=2.0, q2=7.0, q6=None) -> gradebook.Result:
+    return gradebook.Result(
         student,
         "ch01",
         "graded",
@@ -30,7 +30,7 @@ def _result(student: str, ids: dict | None = None, q1=2.0, q2=7.0, q6=None) -> g
     )
 
 
-def _class() -> list[grading.Result]:
+def _class() -> list[gradebook.Result]:
     """As the bulk downloads name them: a Canvas file, a Moodle folder, and a plain file."""
     return [
         _result("smithjo", {"canvas": "1234", "canvas_attachment": "5678", "download": "smithjo_LATE_1234_5678_ch01"}),
@@ -39,9 +39,9 @@ def _class() -> list[grading.Result]:
     ]
 
 
-def _graded(tmp_path: Path, results: list[grading.Result] | None = None) -> Path:
+def _graded(tmp_path: Path, results: list[gradebook.Result] | None = None) -> Path:
     out = tmp_path / "grades"
-    grading.write_gradebook(results or _class(), out)
+    gradebook.write(results or _class(), out)
     return out
 
 
@@ -152,7 +152,7 @@ def test_ids_from_bulk_download_names_survive_into_the_gradebook(tmp_path):
         folder / "müllerjürgen_42_99_ch01-1.ipynb",
         folder / "alice.ipynb",
     ]
-    identities = [grading.student_identity(path, folder) for path in paths]
+    identities = [run.student_identity(path, folder) for path in paths]
     assert identities[0] == ("Dana Li", {"moodle": "1234567", "download": "Dana Li_1234567_assignsubmission_file_"})
     assert identities[1][1]["moodle"] == "1234567"
     assert identities[2][0] == "smithjo" and identities[2][1]["canvas"] == "1234"
@@ -163,7 +163,7 @@ def test_ids_from_bulk_download_names_survive_into_the_gradebook(tmp_path):
     rows = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open(encoding="utf-8"))}
     assert rows["smithjo"]["id"] == "1234" and rows["Dana Li"]["id"] == "1234567" and rows["Alice Brown"]["id"] == ""
     kept = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert grading.Result(**kept[0]).ids
+    assert gradebook.Result(**kept[0]).ids
 
 
 def test_possible_counts_written_points_before_they_are_marked(tmp_path):
@@ -173,7 +173,7 @@ def test_possible_counts_written_points_before_they_are_marked(tmp_path):
     assert rows["Dana Li"]["percentage"] == "80.0", "not 100% while the written answer is unmarked"
     assert rows["Dana Li"]["status"] == "graded; q6 to be graded by hand: 3 points still to be marked"
     marked = _result("Dana Li", q2=10.0, q6=3.0)
-    assert grading.status(marked) == "graded" and marked.out_of == 15
+    assert gradebook.status(marked) == "graded" and marked.out_of == 15
 
 
 def test_roster_matching_by_email_login_and_name_and_ambiguity(tmp_path):
@@ -222,7 +222,7 @@ def test_bad_lms_options_and_rosters_get_a_clear_error(tmp_path):
 
 
 def test_a_notebook_of_another_chapter_is_listed_not_given_a_zero(tmp_path):
-    stray = grading.Result("Smith, Jo", "ch02", "not graded: this is a ch02 notebook, but ch01 was asked for")
+    stray = gradebook.Result("Smith, Jo", "ch02", "not graded: this is a ch02 notebook, but ch01 was asked for")
     out = _graded(tmp_path, [*_class(), stray])
     written = lms.export(out, "canvas", _write(tmp_path / "export.csv", CANVAS_ROSTER))
     rows = _rows(written["grades"])
@@ -244,7 +244,7 @@ def test_grade_with_lms_end_to_end_then_marks_update_the_lms_files(tmp_path):
     """One small class (two students, chapter 1) through `kurils grade --lms moodle` and `kurils marks`."""
     from kurils import cli
 
-    _, _ = grading.assign(MASTERS / "ch01" / "ch01.md", tmp_path / "assign", run_tests=False)
+    _, _ = release.assign(MASTERS / "ch01" / "ch01.md", tmp_path / "assign", run_tests=False)
     solution = tmp_path / "assign" / "dist" / "autograder" / "ch01.ipynb"
     folder = tmp_path / "downloads"
     for name in ("Dana Li_1234567_assignsubmission_file_", "Jo Smith_7654321_assignsubmission_file_"):
@@ -255,9 +255,9 @@ def test_grade_with_lms_end_to_end_then_marks_update_the_lms_files(tmp_path):
     cli.main([*args, "--lms", "moodle", "--assignment", "Chapter 1 exercises"])
     sheet = {row[0]: row for row in _rows(out / "lms" / "moodle-worksheet.csv")[1:]}
     assert set(sheet) == {"Participant 1234567", "Participant 7654321"}
-    gradebook = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open(encoding="utf-8"))}
-    autograded, possible = float(gradebook["Dana Li"]["total"]), float(gradebook["Dana Li"]["possible"])
-    assert gradebook["Dana Li"]["id"] == "1234567" and autograded == possible - 3, "q6 (3 points) is still to be marked"
+    book = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open(encoding="utf-8"))}
+    autograded, possible = float(book["Dana Li"]["total"]), float(book["Dana Li"]["possible"])
+    assert book["Dana Li"]["id"] == "1234567" and autograded == possible - 3, "q6 (3 points) is still to be marked"
     assert float(sheet["Participant 1234567"][3]) == autograded
     assert float(sheet["Participant 1234567"][4]) == possible
     marks = out / "written" / "ch01-q6-marks.csv"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kurils import data, neutrality
+from kurils import data
+from kurils.build import neutrality
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.md"))

@@ -12,10 +12,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kurils import notebooks, site
+from kurils import course
+from kurils.build import site
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE_PATH = urlparse(notebooks.site_url(notebooks.repository())).path  # "/kurils/"
+SITE_PATH = urlparse(course.site_url(course.repository())).path  # "/kurils/"
 
 
 def _all_pages(built_site: Path) -> list[str]:
@@ -82,7 +83,7 @@ def _meta(page_html: str, attribute: str, name: str) -> str | None:
     return html.unescape(match.group(1)) if match else None
 
 
-@pytest.mark.parametrize("relative", [f"{name}.html" for name in notebooks.toc()])
+@pytest.mark.parametrize("relative", [f"{name}.html" for name in course.toc()])
 def test_page_has_a_title_description_and_open_graph_tags(built_site, relative):
     page_html = (built_site / relative).read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", page_html, flags=re.DOTALL).group(1).strip()
@@ -92,7 +93,7 @@ def test_page_has_a_title_description_and_open_graph_tags(built_site, relative):
     assert _meta(page_html, "property", "og:title")
     assert _meta(page_html, "property", "og:description") == description
     og_url = _meta(page_html, "property", "og:url")
-    assert og_url == notebooks.site_url(notebooks.repository()) + relative
+    assert og_url == course.site_url(course.repository()) + relative
     assert _meta(page_html, "property", "og:image") is None, "the site names no external image"
 
 
@@ -134,7 +135,7 @@ def test_the_404_page_names_no_site_path(built_site):
     "prefix, host",
     [
         (SITE_PATH, "published"),  # GitHub Pages
-        ("/", "make serve"),  # kurils.site.SiteHandler, which moves the page's <base> to the root
+        ("/", "make serve"),  # kurils.build.site.SiteHandler, which moves the page's <base> to the root
         ("/", "elsewhere"),  # a static host at the root: the page's script moves <base>
     ],
 )

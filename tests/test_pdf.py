@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kurils import notebooks, pdf
+from kurils import course
+from kurils.build import pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -40,7 +41,7 @@ def printed(built_site, browser, tmp_path_factory):
 def test_the_pdf_has_every_chapter(printed):
     _, text, pages = printed
     assert pages > 60
-    for page in notebooks.toc():
+    for page in course.toc():
         title = _title(page)
         assert title in text, f"{page}: {title!r} not in the PDF"
 
@@ -52,8 +53,8 @@ def test_the_pdf_shows_japanese_and_cyrillic_names(printed):
 
 def test_the_pdf_prints_the_maps_as_drawings_not_widget_placeholders(printed):
     _, text, _ = printed
-    folder = pdf.site.BUILD / "singlehtml"
-    single = (folder / f"{notebooks.toc()[0]}.html").read_text(encoding="utf-8")
+    folder = course.BUILD / "singlehtml"
+    single = (folder / f"{course.toc()[0]}.html").read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-view+json" not in single
     images = re.findall(r'<img[^>]+src="([^"]+\.svg)"', single)
     maps = [src for src in images if 'class="kurils-map"' in (folder / src).read_text(encoding="utf-8")]

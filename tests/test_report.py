@@ -1,4 +1,4 @@
-"""The class report written beside the gradebook (kurils.report)."""
+"""The class report written beside the gradebook (kurils.grading.report)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ import re
 import numpy as np
 import pandas as pd
 
-from kurils import grading, report
+from kurils.grading import gradebook, report
 
 
-def _class() -> list[grading.Result]:
+def _class() -> list[gradebook.Result]:
     """Eight students: q1 follows the total (strong students get it), q2 everyone gets, q3 by hand."""
     results = []
     for i, (q1, q2, extra) in enumerate(
         [(2, 1, 4), (2, 1, 4), (2, 1, 3), (0, 1, 3), (2, 1, 1), (0, 1, 1), (0, 1, 0), (0, 1, 0)]
     ):
-        r = grading.Result(f"student{i}", "ch03", "graded")
+        r = gradebook.Result(f"student{i}", "ch03", "graded")
         r.possible = {"q1": 2.0, "q2": 1.0, "q4": 4.0, "q3": 3.0}
         r.scores = {"q1": float(q1), "q2": float(q2), "q4": float(extra), "q3": None}
         if not q1:
@@ -25,7 +25,7 @@ def _class() -> list[grading.Result]:
         results.append(r)
     results[6].reasons["q4"] = ["not answered"]
     results[7].status = "graded; cell 12 of 30 did not finish within 60 s and was stopped"
-    results.append(grading.Result("broken", "ch03", "").fail("not a notebook: the file is not valid JSON"))
+    results.append(gradebook.Result("broken", "ch03", "").fail("not a notebook: the file is not valid JSON"))
     results[-1].possible = {"q1": 2.0, "q2": 1.0, "q4": 4.0, "q3": 3.0}
     return results
 

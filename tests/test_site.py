@@ -9,7 +9,9 @@ from urllib.parse import urlparse
 import pytest
 from browsing import SCREENSHOTS, choose_wrong_then_right, open_page
 
-from kurils import chapters, data, grading, i18n, selfcheck
+from kurils import data, i18n, selfcheck
+from kurils.build import chapters
+from kurils.grading import masters
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +53,7 @@ def test_the_bibliography_page_lists_every_source_with_its_link_and_date(built_s
 
 
 def test_the_site_offers_each_exercise_notebook_for_download(built_site):
-    for name in grading.masters(ROOT / "exercises"):
+    for name in masters.find(ROOT / "exercises"):
         notebook = built_site / "exercise-notebooks" / f"{name}.ipynb"
         assert notebook.exists(), name
         assert "grader.check(" in notebook.read_text(encoding="utf-8")
@@ -72,13 +74,13 @@ def test_no_page_loads_anything_from_another_host(built_site):
 
 
 def test_the_site_contains_no_solution_or_hidden_test(built_site):
-    masters = grading.masters(ROOT / "exercises")
+    found = masters.find(ROOT / "exercises")
     for path in built_site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".ipynb", ".md", ".txt", ".js", ".json"}:
             text = path.read_text(encoding="utf-8", errors="replace")
-            for master in masters.values():
-                found = grading.leaks(text, master)
-                assert found == [], f"{path.relative_to(built_site)} leaks {found}"
+            for master in found.values():
+                leaked = masters.leaks(text, master)
+                assert leaked == [], f"{path.relative_to(built_site)} leaks {leaked}"
 
 
 def test_every_page_loads_offline_without_console_errors(built_site, server, browser):

@@ -89,7 +89,7 @@
   function showAll() {
     const models = {};
     for (const block of document.querySelectorAll(STATE)) Object.assign(models, JSON.parse(block.textContent).state);
-    // The site's build moves each page's state to a script of its own (kurils/light.py).
+    // The site's build moves each page's state to a script of its own (kurils/build/light.py).
     for (const stored of window.kurilsWidgetStates ?? []) Object.assign(models, stored.state);
     for (const view of document.querySelectorAll(VIEW)) show(view, models);
   }

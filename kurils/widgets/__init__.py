@@ -1,4 +1,12 @@
-"""Interactive widgets that work in JupyterLab and on the static site."""
+"""Interactive widgets that work in JupyterLab and on the static site.
+
+- ``island_map``: the four islands, each side's claims and the lines proposed (``IslandMap``).
+- ``scenario_explorer``: a settlement formula's outcome on the map (``ScenarioExplorer``).
+- ``timeline``: the events, filtered and searched (``TimelineExplorer``).
+- ``summits``: the leaders' meetings (``SummitTracker``).
+- ``comparer``: two sources' texts side by side (``SourceComparer``).
+- ``_common``: what the data widgets share: the base class, citations, their words in each language.
+"""
 
 from kurils.widgets.comparer import SourceComparer
 from kurils.widgets.island_map import IslandMap

@@ -68,7 +68,7 @@ def pair(row: dict) -> str:
     return row["name_ja_en"] if row["name_ja_en"] == row["name_ru_en"] else f"{row['name_ja_en']}/{row['name_ru_en']}"
 
 
-class _Projection:
+class Projection:
     """Equirectangular projection scaled for the map's middle latitude."""
 
     def __init__(self, bbox: list[float]) -> None:
@@ -103,7 +103,7 @@ def _compass(dx: float, dy: float) -> str:
     return names[round(math.degrees(math.atan2(dy, dx)) / 45) % 8]
 
 
-def _line_layers(lines: list[dict], project: _Projection, bbox: list[float]) -> list[str]:
+def _line_layers(lines: list[dict], project: Projection, bbox: list[float]) -> list[str]:
     """One ``<g class="line-layer">`` per line: the line (or an edge note), its label and its key entry."""
     lon0, lat0, lon1, lat1 = bbox
     groups = []
@@ -140,10 +140,10 @@ def _line_layers(lines: list[dict], project: _Projection, bbox: list[float]) -> 
     return groups
 
 
-def _svg(islands: list[dict], lines: list[dict] | None = None) -> str:
+def map_svg(islands: list[dict], lines: list[dict] | None = None) -> str:
     """The map as one SVG element; islands carry ``data-id``, line layers ``data-layer``, for the front-end."""
     outlines = geography.load()
-    project = _Projection(outlines["bbox"])
+    project = Projection(outlines["bbox"])
     by_id = {row["id"]: row for row in islands}
     shapes, labels = [], []
     for feature in outlines["features"]:
@@ -185,7 +185,7 @@ def _svg(islands: list[dict], lines: list[dict] | None = None) -> str:
     )
 
 
-def _island_records() -> list[dict]:
+def island_records() -> list[dict]:
     frame = data.load("islands")
     return [
         {key: (value if not isinstance(value, float) or not math.isnan(value) else None) for key, value in row.items()}
@@ -200,7 +200,7 @@ CREDITS = ("Outlines: Natural Earth 1:10m", "Outlines: Natural Earth 1:10m · li
 def texts() -> list[str]:
     """Every English text of the map that comes from the data or this module (the catalogue
     ``locales/LANG/kernel/labels``); the widget's own words are in island_map.js."""
-    records = _island_records()
+    records = island_records()
     lines = geography.load_lines()["features"]
     found = [label for label, _ in GROUPS] + [pair(row) for row in records]
     found += list(CONTEXT_LABELS.values()) + [sea for sea, *_ in SEAS]
@@ -233,10 +233,10 @@ class IslandMap(anywidget.AnyWidget):
     translations = traitlets.Dict().tag(sync=True)
 
     def __init__(self, selected: list[str] | None = None, layers: list[str] | None = None, **kwargs) -> None:
-        records = _island_records()
+        records = island_records()
         lines = geography.load_lines()["features"]
         super().__init__(
-            svg=_svg(records, lines),
+            svg=map_svg(records, lines),
             islands=records,
             groups=[{"label": label, "ids": ids} for label, ids in GROUPS],
             lines=_line_records(lines),

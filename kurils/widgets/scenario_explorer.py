@@ -23,7 +23,7 @@ import traitlets
 
 from kurils import data, settlement
 from kurils.widgets._common import citations, esm, translations
-from kurils.widgets.island_map import _island_records, _svg, pair
+from kurils.widgets.island_map import island_records, map_svg, pair
 
 SIDES = ("japan", "russia", "shared", "undecided")
 SPLIT = "split"  # Etorofu/Iturup only: divided, Japan's share in ``etorofu_share``
@@ -142,7 +142,7 @@ class ScenarioExplorer(anywidget.AnyWidget):
 
     def __init__(self, proposal: str = "", assignment: dict | None = None, **kwargs) -> None:
         titles = data.load("sources").set_index("id")["title"]
-        records = _island_records()
+        records = island_records()
         islands = [
             {
                 "id": r["id"],
@@ -155,7 +155,7 @@ class ScenarioExplorer(anywidget.AnyWidget):
         ]
         axis, offsets = _split_axis()
         gradient = f"kurils-split-{uuid.uuid4().hex[:8]}"
-        svg = _explorer_svg(_svg(records), gradient, axis, settlement.settlements())
+        svg = _explorer_svg(map_svg(records), gradient, axis, settlement.settlements())
         super().__init__(
             svg=svg,
             islands=islands,

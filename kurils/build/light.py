@@ -7,7 +7,7 @@ that hold back the first paint. After the book is built, each page gets:
   the same ``<svg class="svg-inline--fa fa-NAME">`` that script would have put in place of each ``<i>``;
 - no search scripts or 220 KB search index except on the search page (the theme loads them on every
   page for search-as-you-type, which the course does not use: the search field opens search.html);
-- no Thebe styles (the course has no live kernels; kurils/sphinx_ext.py already drops Thebe's script);
+- no Thebe styles (the course has no live kernels; kurils/build/sphinx_ext.py already drops Thebe's script);
 - Sphinx's ``documentation_options.js`` written into the page, and every other script in the head
   ``defer``-red: scripts run once the page is parsed, so none holds back the first paint;
 - the theme's ``theme.css``, a lone ``@import`` of ``basic.css``, replaced by ``basic.css`` itself

@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import threading
-from pathlib import Path
 
-LOCKFILE = Path(__file__).resolve().parent.parent / "_build" / ".build.lock"
+from kurils.course import BUILD
+
+LOCKFILE = BUILD / ".build.lock"
 _depth = 0
 _guard = threading.Lock()
 

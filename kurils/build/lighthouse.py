@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from kurils import site
-from kurils.browser import ARGS, CHROMIUM
+from kurils.build import site
+from kurils.build.browser import ARGS, CHROMIUM
 
 LIGHTHOUSE = site.NODE / ".bin" / "lighthouse"
 #: The issue's targets (issue 14): scores out of 100, first contentful paint in milliseconds.
@@ -56,7 +56,7 @@ class Result:
 
 
 def serve(directory: Path):
-    """Serve a built site gzip-compressed on 127.0.0.1 at a free port (kurils.site.SiteHandler)."""
+    """Serve a built site gzip-compressed on 127.0.0.1 at a free port (kurils.build.site.SiteHandler)."""
     return site.local(directory, compressed=True)
 
 

@@ -6,7 +6,7 @@ with as many pages as the course's ``_toc.yml``, each a MyST notebook with as ma
 the course page it stands for, each cell importing pandas and showing a small table. The course is
 built from a fresh copy of the repository (``git ls-files``, node_modules linked, this .venv).
 
-Every page of both books is also run through Lighthouse's mobile check (kurils/lighthouse.py), served
+Every page of both books is also run through Lighthouse's mobile check (kurils/build/lighthouse.py), served
 gzip-compressed as a static host serves it: one row per page, the stock book's page as the baseline.
 
 Timings on a shared machine are noisy: read the ratios, not the seconds.
@@ -31,11 +31,11 @@ from urllib.parse import urlparse
 
 import yaml
 
-from kurils import lighthouse, site
-from kurils.browser import chromium
+from kurils.build import lighthouse, site
+from kurils.build.browser import chromium
+from kurils.course import BUILD, ROOT, toc
 
-ROOT = site.ROOT
-OUT = site.BUILD / "bench"
+OUT = BUILD / "bench"
 SENTENCE = " This sentence was added by the benchmark."
 CODE_CELL = re.compile(r"^(```|~~~)\{code-cell\}", re.MULTILINE)
 WIDGET_STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL)
@@ -160,16 +160,16 @@ def copy_course(target: Path, quick: bool = False) -> Book:
     if not (site.NODE / ".package-lock.json").exists():
         raise SystemExit("node_modules is missing: run `npm ci` (or `make setup`) first.")
     (target / "node_modules").symlink_to(site.NODE)
-    pages = site.toc_files(target / "_toc.yml")
+    pages = toc(target)
     if quick:  # the root and the first two pages with code
         trim_toc(target / "_toc.yml", set([p for p in pages[1:] if code_cells(source(target, p))][:2]))
-        pages = site.toc_files(target / "_toc.yml")
+        pages = toc(target)
     edit = next((source(target, p) for p in pages if code_cells(source(target, p))), source(target, pages[-1]))
     # What `make site` runs; PYTHONPATH puts the copy's `kurils` ahead of this worktree's editable install.
     # --quick drops pages that others link to, so that build cannot be strict.
     command = [sys.executable, "-m", "kurils.cli", "site"]
     if quick:
-        command = [sys.executable, "-c", "from kurils import site; site.build(strict=False)"]
+        command = [sys.executable, "-c", "from kurils.build import site; site.build(strict=False)"]
     # The English site, like the stock book; the three-language build is measured apart (see run()).
     return Book("course", target, command, edit, env={"PYTHONPATH": str(target), "KURILS_LANGUAGES": "en"})
 
@@ -247,7 +247,7 @@ def measure_builds(book: Book, logs: Path) -> dict:
 
 
 def own_data(html: Path) -> int:
-    """Bytes of widget state a page brings: embedded, or in the script the build moved it to (kurils/light.py)."""
+    """Bytes of widget state a page brings: embedded, or in the script the build moved it to (kurils/build/light.py)."""
     text = html.read_text(encoding="utf-8")
     moved = re.findall(r'<script defer src="([^"?]*/widget-state/[^"?]*)[^"]*"></script>', text)
     return sum(len(block.encode()) for block in WIDGET_STATE.findall(text)) + sum(
@@ -495,7 +495,7 @@ def run(out: Path = OUT, quick: bool = False) -> list[Row]:
         temp = Path(temp)
         (temp / "course").mkdir()
         course = copy_course(temp / "course", quick)
-        pages = site.toc_files(course.root / "_toc.yml")
+        pages = toc(course.root)
         cells = {name: code_cells(source(course.root, name)) for name in pages}
         edit = course.edit.relative_to(course.root).with_suffix("").as_posix()
         baseline = make_baseline(temp / "baseline", cells, course.root / "_toc.yml", edit)

@@ -25,20 +25,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import yaml
+from kurils import course, i18n
+from kurils.build import bib, buildlock, light, notebooks, translations
+from kurils.build.book import CACHE, jupyter_book
+from kurils.course import BUILD, ROOT
+from kurils.grading import masters, release
 
-from kurils import bib, buildlock, grading, i18n, light, notebooks
-
-ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
 VENDOR = ROOT / "_vendor" / "vendor"
-ASSETS = Path(__file__).resolve().parent / "assets"
-BUILD = ROOT / "_build"
+ASSETS = ROOT / "kurils" / "assets"
 HTML = BUILD / "html"
 #: Files copied as they are to the site's root (html_extra_path in _config.yml).
 EXTRA = BUILD / "site-extra"
-#: Jupyter Book's execution cache (execute_notebooks: cache in _config.yml).
-CACHE = BUILD / ".jupyter_cache"
 
 #: Files under kurils/assets the site serves from _static/vendor/.
 SERVED = ["anywidget-static.js", "favicon.svg", "site.css"]
@@ -66,7 +64,7 @@ def publish_exercises(language: str = "en") -> Path:
     """Put the student notebooks (no solutions, no hidden tests) on the site for download; for a translated
     edition, in that language (its extra files are ``_build/site-extra-LANG``)."""
     target = extra_files(language) / notebooks.SITE_EXERCISES
-    masters = grading.masters(ROOT / "exercises")
+    found = masters.find(ROOT / "exercises")
 
     def changed(name: str, path: Path) -> float:
         catalogue = i18n.kernel_catalogue(language, f"exercises/{name}")
@@ -74,14 +72,22 @@ def publish_exercises(language: str = "en") -> Path:
 
     fresh = target.exists() and all(
         (target / f"{name}.ipynb").exists() and (target / f"{name}.ipynb").stat().st_mtime > changed(name, path)
-        for name, path in masters.items()
+        for name, path in found.items()
     )
     if not fresh:
         shutil.rmtree(target, ignore_errors=True)
         with tempfile.TemporaryDirectory(prefix="kurils-autograder-") as private:
             # A translated release's autograder zips are the English ones but for the text: not kept.
-            autograder = grading.AUTOGRADER if language == "en" else Path(private)
-            grading.release(ROOT / "exercises", target, autograder, with_data=False, run_tests=False, language=language)
+            autograder = release.AUTOGRADER if language == "en" else Path(private)
+            release.release(
+                ROOT / "exercises",
+                target,
+                autograder,
+                with_data=False,
+                run_tests=False,
+                language=language,
+                work=release.WORK,  # kept: the tests read the masters' solutions there
+            )
     return target
 
 
@@ -113,7 +119,7 @@ NOT_SOURCES = {".git", ".venv", "node_modules", "_build", "_vendor", "__pycache_
 
 def _sources_fingerprint(strict: bool, builder: str = "html") -> str:
     """A hash of every source file of the site (names and contents) and of how it is built."""
-    languages = ",".join(i18n.site_languages())
+    languages = ",".join(translations.site_languages())
     digest = hashlib.sha256(f"strict={strict} builder={builder} languages={languages}".encode())
     for folder, subfolders, files in os.walk(ROOT):
         subfolders[:] = sorted(d for d in subfolders if d not in NOT_SOURCES and not d.endswith((".egg-info", "cache")))
@@ -146,11 +152,11 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     if not all_pages and out.is_dir() and stamp.exists() and stamp.read_text() == sources:
         print(f"No source file has changed since the last build: {out} is up to date.")
         return out
-    if notebooks.is_placeholder(notebooks.repository()):
+    if course.is_placeholder(course.repository()):
         print(
             f"Note: the site has no launch buttons (Binder, Colab, JupyterHub): _config.yml's repository.url is "
-            f"still the placeholder {notebooks.PLACEHOLDER}. Set it to the course's GitHub repository, or set "
-            f"${notebooks.REPOSITORY_VARIABLE}=ORG/REPO (the Pages workflow sets it to the repository it runs in)."
+            f"still the placeholder {course.PLACEHOLDER}. Set it to the course's GitHub repository, or set "
+            f"${course.REPOSITORY_VARIABLE}=ORG/REPO (the Pages workflow sets it to the repository it runs in)."
         )
     vendor()
     # Rewriting an unchanged references.bib would make sphinxcontrib-bibtex re-read every citing page.
@@ -166,7 +172,7 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     shutil.copytree(EXTRA, out, dirs_exist_ok=True)
     if builder == "html":
         light.lighten(out)  # inline icons, no render-blocking scripts, versioned static files (issue 14)
-        for language in i18n.site_languages()[1:]:  # the same pages in Japanese and Russian, at /ja/ and /ru/
+        for language in translations.site_languages()[1:]:  # the same pages in Japanese and Russian, at /ja/ and /ru/
             shutil.copytree(
                 EXTRA,
                 extra_files(language),
@@ -174,7 +180,7 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
                 ignore=shutil.ignore_patterns(notebooks.SITE_EXERCISES),
             )
             publish_exercises(language)  # the exercise notebooks in the page's language
-            edition = i18n.build(language, extra_files(language), strict, all_pages)
+            edition = translations.build(language, extra_files(language), strict, all_pages)
             light.lighten(edition)
             shutil.rmtree(out / language, ignore_errors=True)
             shutil.copytree(edition, out / language)
@@ -185,18 +191,18 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
 def _publish_downloads() -> None:
     """The student notebooks and the archive of the course's notebooks, for html_extra_path."""
     exercises = publish_exercises()
-    course = notebooks.write_course(BUILD / "notebooks", exercises)
-    notebooks.archive(course, EXTRA / notebooks.ARCHIVE)
+    folder = notebooks.write_course(BUILD / "notebooks", exercises)
+    notebooks.archive(folder, EXTRA / notebooks.ARCHIVE)
     for old in EXTRA.glob("kurils-*.whl"):
         old.unlink()
-    shutil.copyfile(course / notebooks.wheel_name(), EXTRA / notebooks.wheel_name())  # the install cells' source
+    shutil.copyfile(folder / notebooks.wheel_name(), EXTRA / notebooks.wheel_name())  # the install cells' source
 
 
 def notebook_pages(root: Path = ROOT) -> list[Path]:
     """The pages in the book's table of contents that are notebooks (MyST Markdown with a kernel)."""
     from myst_nb.core.read import is_myst_markdown_notebook
 
-    pages = [root / f"{name}.md" for name in toc_files(root / "_toc.yml")]
+    pages = [root / f"{name}.md" for name in course.toc(root)]
     return [page for page in pages if page.exists() and is_myst_markdown_notebook(page.read_text(encoding="utf-8"))]
 
 
@@ -218,35 +224,6 @@ def execute(pages: list[Path], cache_path: Path = CACHE, timeout: int = 180) -> 
     executor.run_and_cache(filter_pks=[record.pk for record in records], timeout=timeout, allow_errors=False)
 
 
-def toc_files(toc: Path) -> list[str]:
-    """Every page of a Jupyter Book _toc.yml, root first, in reading order (names without suffix)."""
-    try:
-        tree = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise SystemExit(f"cannot read the table of contents {toc}: {error}") from error
-    if not isinstance(tree, dict) or "root" not in tree:
-        raise SystemExit(f"{toc} has no `root:` entry: is it a Jupyter Book _toc.yml?")
-    files = [str(tree["root"])]
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(str(node["file"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({key: value for key, value in tree.items() if key != "root"})
-    return files
-
-
-def jupyter_book(*args: str) -> subprocess.CompletedProcess:
-    """Run ``jupyter-book build ROOT ARGS`` with this environment's Jupyter Book."""
-    return subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), *args], cwd=ROOT)
-
-
 def _build_book(all_pages: bool, builder: str, strict: bool) -> tuple[subprocess.CompletedProcess, bool]:
     """Build the English book; return the result and whether every page was rebuilt (the editions follow)."""
     stamp = BUILD / ".inputs-fingerprint"
@@ -256,7 +233,9 @@ def _build_book(all_pages: bool, builder: str, strict: bool) -> tuple[subprocess
         all_pages = True
     if not CACHE.exists():
         # Every page must run, so run them side by side first; after an edit, the build reruns the few changed.
-        # In a process of its own: jupyter-cache forks its workers, and this one may have threads running.
+        # In a process of its own, not a call to execute(): jupyter-cache's "local-parallel" executor forks
+        # its workers, and this process may have threads running (a fork copies their locks in whatever
+        # state they are in); a fresh `kurils execute` has none (DECISIONS.md 24).
         subprocess.run([sys.executable, "-m", "kurils.cli", "execute"], cwd=ROOT, check=False)
     command = ["-nW", "--keep-going"] if strict else []
     if all_pages:
@@ -308,7 +287,7 @@ def _gzipped(path: str, mtime_ns: int, size: int) -> bytes:
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serve a built site at the root, as a static host does: text gzip-compressed when the browser
     accepts it, unknown paths get 404.html, its ``<base>`` moved to the root (the page names the
-    published sub-path, see kurils/sphinx_ext.py)."""
+    published sub-path, see kurils/build/sphinx_ext.py)."""
 
     def send_head(self):
         path = Path(self.translate_path(self.path))

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kurils import data, geography
+from kurils import data, geography, i18n
+from kurils.build import translations
+from kurils.course import ROOT
 
 #: Quoted spans: double, curly, guillemets, Japanese brackets, and single quotes that open
 #: after a non-letter and close before one (so the apostrophe in "Japan's" opens nothing).
@@ -250,12 +252,10 @@ def _quoted_english(page: Path) -> str:
 def translation_findings(language: str, root: Path | None = None) -> list[Finding]:
     """Loaded words in the narration of every translated message of ``language`` (pages and self-checks);
     block quotations and epigraphs are skipped, as in English."""
-    from kurils import i18n
-
-    root = root or i18n.ROOT
+    root = root or ROOT
     terms = translated_terms(language)
     found = []
-    for page, path in i18n.catalogue_files(language).items():
+    for page, path in translations.catalogue_files(language).items():
         quoted = _quoted_english(root / f"{page}.md")
         for message in i18n.messages(i18n.read(path)):
             if not message.string or (quoted and " ".join(message.id.split())[:60] in quoted):

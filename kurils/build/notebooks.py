@@ -9,7 +9,6 @@ publishes to the ``notebooks`` branch, which the launch buttons open.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -21,18 +20,16 @@ from urllib.parse import urlencode, urlparse
 
 import jupytext
 import nbformat
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from kurils import course
+from kurils.course import ROOT, site_url
+
 #: The branch the deploy workflow publishes the course folder to (.github/workflows/pages.yml).
 BRANCH = "notebooks"
 ARCHIVE = "kurils-course.zip"
-#: Where the site serves the student exercise notebooks (kurils/site.py), as the chapters link to them.
+#: Where the site serves the student exercise notebooks (kurils/build/site.py), as the chapters link to them.
 SITE_EXERCISES = "exercise-notebooks"
 INSTALL_TAG = "kurils-install"
-
-#: The placeholder repository.url in _config.yml: while it is set, the site shows no launch buttons.
-PLACEHOLDER = "https://github.com/kurils-course/kurils"
 
 INSTALL_CELL = """\
 # Installs the course package where it is missing (Colab, a bare JupyterHub); where it is installed, does nothing.
@@ -114,58 +111,11 @@ def install_cell(repository_url: str) -> nbformat.NotebookNode:
     return cell
 
 
-def config(root: Path = ROOT) -> dict:
-    """The book's settings, ``_config.yml``; a file that is not YAML settings stops with where and why."""
-    path = root / "_config.yml"
-    try:
-        settings = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise SystemExit(f"{path}: not valid YAML ({' '.join(str(error).split())})") from None
-    if not isinstance(settings, dict):
-        raise SystemExit(f"{path}: expected settings as 'key: value' lines, found {type(settings).__name__}")
-    return settings
-
-
-def site_url(repository_url: str) -> str:
-    """The GitHub Pages address of a GitHub repository: github.com/ORG/REPO -> https://org.github.io/REPO/."""
-    parts = urlparse(repository_url)
-    path = [p for p in parts.path.split("/") if p]
-    if parts.netloc != "github.com" or len(path) != 2:
-        raise ValueError(f"repository.url must look like https://github.com/ORG/REPO, not {repository_url!r}")
-    org, repo = path
-    return f"https://{org.lower()}.github.io/{repo.removesuffix('.git')}/"
-
-
-#: ORG/REPO to use instead of _config.yml's repository.url; the Pages workflow sets it to the repository
-#: it runs in, so that a fork that deploys gets its own site address and launch buttons with no edit.
-REPOSITORY_VARIABLE = "KURILS_REPOSITORY"
-
-
-def repository(root: Path = ROOT) -> str:
-    """The course repository's URL: $KURILS_REPOSITORY (ORG/REPO) if set, else ``repository.url`` in _config.yml."""
-    if os.environ.get(REPOSITORY_VARIABLE):
-        url, where = f"https://github.com/{os.environ[REPOSITORY_VARIABLE]}", f"${REPOSITORY_VARIABLE}"
-    else:
-        url, where = (config(root).get("repository") or {}).get("url", ""), "_config.yml: repository.url"
-    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url or ""):
-        raise ValueError(f"{where} must name a GitHub repository, https://github.com/ORG/REPO, not {url!r}")
-    return url
-
-
-def is_placeholder(repository_url: str) -> bool:
-    """Whether the repository is still the placeholder, which has no notebooks branch to launch."""
-    return repository_url.rstrip("/").lower() == PLACEHOLDER.lower()
-
-
-def toc(root: Path = ROOT) -> list[str]:
-    """Every page in _toc.yml (the root page first), without the .md suffix."""
-    book = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    return [book["root"]] + [chapter["file"] for part in book.get("parts", []) for chapter in part["chapters"]]
-
-
 def pages(root: Path = ROOT) -> list[str]:
     """The pages in _toc.yml that are notebooks (their front matter names a kernel)."""
-    return [name for name in toc(root) if "\nkernelspec:" in (root / f"{name}.md").read_text(encoding="utf-8")[:600]]
+    return [
+        name for name in course.toc(root) if "\nkernelspec:" in (root / f"{name}.md").read_text(encoding="utf-8")[:600]
+    ]
 
 
 def chapter_notebook(source: Path, repository_url: str) -> nbformat.NotebookNode:
@@ -291,7 +241,7 @@ def write_course(out: Path, exercise_notebooks: Path, root: Path = ROOT) -> Path
     The folder is also what Binder builds (the notebooks branch): requirements.txt installs the wheel
     (the student runtime and JupyterLab) and runtime.txt names the Python version pyproject.toml requires.
     """
-    url = repository(root)
+    url = course.repository(root)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     for name in pages(root):
@@ -308,7 +258,7 @@ def write_course(out: Path, exercise_notebooks: Path, root: Path = ROOT) -> Path
         shutil.copyfile(root / name, out / name)
     (out / "requirements.txt").write_text(requirements(), encoding="utf-8")
     (out / "runtime.txt").write_text(f"python-{python_version(root)}\n", encoding="utf-8")
-    readme = README.format(title=config(root)["title"], site=site_url(url), wheel=wheel_name())
+    readme = README.format(title=course.config(root)["title"], site=site_url(url), wheel=wheel_name())
     (out / "README.md").write_text(readme, encoding="utf-8")
     return out
 

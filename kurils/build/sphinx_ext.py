@@ -5,7 +5,7 @@
   has already been declared" and point at unpkg.com. The course has no live kernels on the site.
 - The site's address, the 404 page's link prefix, the Open Graph site URL and the launch buttons
   all derive from one setting, ``repository.url`` in _config.yml, or $KURILS_REPOSITORY, which the
-  Pages workflow sets (see :func:`kurils.notebooks.repository`). While it is the placeholder, the
+  Pages workflow sets (see :func:`kurils.course.repository`). While it is the placeholder, the
   pages have no launch buttons.
 - The 404 page (sphinx-notfound-page) works wherever the site is served: its links and assets are
   relative to a ``<base href>`` at the site's root: the configured sub-path (``/kurils/``), or where
@@ -13,7 +13,7 @@
   before ``/chapters/``, or ``/``).
   sphinx-notfound-page's own absolute paths (``/kurils/_static/...``) broke it under ``make serve``.
 - Notebook pages offer the course's own .ipynb for download, and their launch buttons open it
-  on the ``notebooks`` branch (kurils/notebooks.py).
+  on the ``notebooks`` branch (kurils/build/notebooks.py).
 - sphinxcontrib-bibtex looks up its pybtex style plugins again for every {footcite}, and each
   look-up scans every installed package's entry points (about 0.05 s, most of a cold build's
   Sphinx time; found by `kurils bench`). The look-ups are cached for the build.
@@ -39,15 +39,16 @@ import pybtex.plugin
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from kurils import i18n, notebooks
+from kurils import course, i18n
+from kurils.build import notebooks, translations
 
 
 def _derive_addresses(app, config) -> None:
-    repository = notebooks.repository()
+    repository = course.repository()
     config.html_theme_options["repository_url"] = repository
     language = config.language or "en"
-    words = i18n.UI[language]
-    url = notebooks.site_url(repository) + ("" if language == "en" else f"{language}/")
+    words = translations.UI[language]
+    url = course.site_url(repository) + ("" if language == "en" else f"{language}/")
     prefix = urlparse(url).path
     if not config.ogp_site_url:
         config.ogp_site_url = url
@@ -56,7 +57,7 @@ def _derive_addresses(app, config) -> None:
         "body": f"<h1>{words['not_found']}</h1>\n<p>{words['not_found_body']}</p>\n",
     }
     config.kurils_site_prefix = prefix
-    config.kurils_site_root = notebooks.site_url(repository)
+    config.kurils_site_root = course.site_url(repository)
     # The theme's own words come from its catalogues; these few are the book's settings.
     config.html_theme_options["search_bar_text"] = words["search"]
     config.nb_code_prompt_show, config.nb_code_prompt_hide = words["show_code"], words["hide_code"]
@@ -88,17 +89,23 @@ def _language_links(app, pagename, templatename, context, doctree) -> None:
     root = "../" * pagename.count("/") + ("" if language == "en" else "../")
     site = app.config.kurils_site_root
     links, alternates = [], []
-    built = i18n.site_languages()
+    built = translations.site_languages()
     if len(built) == 1:
         return
     for code, name in ((code, i18n.LANGUAGES[code]) for code in built):
         path = ("" if code == "en" else f"{code}/") + f"{pagename}.html"
         links.append(
-            {"code": code, "name": name, "short": i18n.SHORT[code], "url": root + path, "current": code == language}
+            {
+                "code": code,
+                "name": name,
+                "short": translations.SHORT[code],
+                "url": root + path,
+                "current": code == language,
+            }
         )
         alternates.append(f'<link rel="alternate" hreflang="{code}" href="{html.escape(site + path)}">')
     context["kurils_languages"] = links
-    context["kurils_languages_label"] = i18n.UI[language]["languages"]
+    context["kurils_languages_label"] = translations.UI[language]["languages"]
     context["metatags"] = context.get("metatags", "") + "\n".join(alternates) + "\n"
 
 
@@ -169,7 +176,7 @@ def _notebook_and_launch_links(app, pagename, templatename, context, doctree) ->
     notebook = notebooks.chapter_notebook(Path(app.env.doc2path(pagename)), repository)
     nbformat.write(notebook, Path(app.outdir) / "_sources" / f"{pagename}.ipynb")
     groups = context.get("header_buttons", [])
-    if notebooks.is_placeholder(repository):  # no notebooks branch to open: no button that leads nowhere
+    if course.is_placeholder(repository):  # no notebooks branch to open: no button that leads nowhere
         groups[:] = [group for group in groups if group.get("label") != "launch-buttons"]
         return
     urls = notebooks.launch_urls(pagename, repository, options.get("launch_buttons", {}))
@@ -201,7 +208,9 @@ def _write_index(app, exception) -> None:
     target = f"{app.config.root_doc}.html"
     title = html.escape(app.config.html_title or app.config.project)
     language = app.config.language or "en"
-    page = REDIRECT_PAGE.format(title=title, target=target, language=language, starts=i18n.UI[language]["starts"])
+    page = REDIRECT_PAGE.format(
+        title=title, target=target, language=language, starts=translations.UI[language]["starts"]
+    )
     (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
 
 

@@ -14,8 +14,6 @@ plain values the student could not have shaped, and an answer that is refused sc
 
 from __future__ import annotations
 
-import ast
-import builtins
 import copy
 import datetime
 import importlib
@@ -23,6 +21,9 @@ import io
 import json
 import sys
 import types
+
+from kurils import checks
+from kurils.checks import names_used
 
 #: Start of the line the export cell prints.
 MARK = "KURILS-ANSWERS "
@@ -34,7 +35,7 @@ MODULES = {"pandas", "numpy", "kurils.data", "math", "re", "json", "datetime", "
 WIDGET_STATE = {"IslandMap": ("selected",)}
 
 EXPORT_CELL = """
-from kurils import answers as _kurils_answers
+from kurils.grading import answers as _kurils_answers
 print(_kurils_answers.MARK + _kurils_answers.export(globals(), {names!r}))
 """
 
@@ -172,24 +173,6 @@ def load(text: str) -> tuple[dict, dict]:
     return rebuilt, {str(k): str(v) for k, v in refused.items()}
 
 
-def names_used(code: str) -> set[str]:
-    """The names a check's code reads without defining them (doctest prompts or plain Python)."""
-    lines = code.splitlines()
-    if any(line.lstrip().startswith(">>> ") for line in lines):
-        code = "\n".join(line.lstrip()[4:] for line in lines if line.lstrip().startswith((">>> ", "... ")))
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return set()
-    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    bound |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs}
-    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    imports = [a for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names]
-    bound |= {(a.asname or a.name).split(".")[0] for a in imports}
-    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return {n for n in used - bound if not hasattr(builtins, n)}
-
-
 def spec_names(spec: dict) -> set[str]:
     """Every name one otter test file's cases read."""
     return set().union(*(names_used(case["code"]) for case in spec.get("suites", [{}])[0].get("cases", [])), set())
@@ -222,7 +205,7 @@ def run_checks(specs: list[dict], values: dict, refused: dict, tests: list | Non
     from otter.test_files.abstract_test import TestCaseResult
     from otter.test_files.ok_test import OKTestFile
 
-    from kurils import checks, data
+    from kurils import data
 
     results = {}
     for spec in specs:

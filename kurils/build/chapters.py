@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTER_DIR = ROOT / "chapters"
+from kurils.course import CHAPTERS
+
+CHAPTER_DIR = CHAPTERS
 ALLOWLIST = CHAPTER_DIR / "dates-allowlist.yml"
 REQUIRED_SECTIONS = [
     "Overview",

@@ -1,6 +1,6 @@
 """Run a student's Python kernel inside a bubblewrap sandbox while a notebook is graded.
 
-The grading worker starts the kernel through ``python -m kurils.sandbox CONFIG -- KERNEL ARGV``
+The grading worker starts the kernel through ``python -m kurils.grading.sandbox CONFIG -- KERNEL ARGV``
 (a kernelspec written by ``kernelspec``). Inside the sandbox the whole file system is read-only;
 ``/tmp`` and ``$HOME`` are empty (Python, its environment and the course folder are mounted back
 read-only); the folders listed as hidden (the masters, the grader's private folders, the gradebook
@@ -31,6 +31,8 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from kurils.course import ROOT
 
 KEEP_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV", "PYTHONHASHSEED", "JPY_SESSION_NAME")
 #: One thread per numerical library: notebooks are graded side by side, and each thread counts
@@ -126,7 +128,7 @@ def command(scratch: Path, hide: list[Path], argv: list[str], limits: Limits = L
     """
     home = Path(os.environ.get("HOME", "/root")).resolve()
     regions = [Path("/tmp")] + ([home] if home != Path("/") else [])
-    package = Path(__file__).resolve().parent.parent  # the course folder, or site-packages
+    package = ROOT  # the course folder, or site-packages
     needed = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, Path(sys.executable).resolve().parent, package)}
     if uid:  # the kernel's own user id must reach them: empty any closed folder on the way, bind them back
         regions += sorted({c for c in map(_closed, needed) if c and not _inside(c, regions)})
@@ -187,7 +189,7 @@ def kernelspec(folder: Path, scratch: Path, hide: list[Path], limits: Limits | N
     argv = [
         sys.executable,
         "-m",
-        "kurils.sandbox",
+        "kurils.grading.sandbox",
         json.dumps({"scratch": str(scratch), "hide": [str(h) for h in hide], "limits": asdict(limits or Limits())}),
     ]
     (spec / "kernel.json").write_text(
@@ -205,7 +207,7 @@ def kernelspec(folder: Path, scratch: Path, hide: list[Path], limits: Limits | N
 
 
 def main(argv: list[str]) -> None:
-    """``python -m kurils.sandbox CONFIG -- KERNEL ARGV``: exec the kernel inside bubblewrap."""
+    """``python -m kurils.grading.sandbox CONFIG -- KERNEL ARGV``: exec the kernel inside bubblewrap."""
     config = json.loads(argv[0])
     kernel = argv[argv.index("--") + 1 :]
     scratch = Path(config["scratch"])

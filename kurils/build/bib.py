@@ -12,8 +12,9 @@ from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.output.bibtex import Writer
 
 from kurils import data, display
+from kurils.course import ROOT
 
-BIBFILE = Path(__file__).resolve().parent.parent / "references.bib"
+BIBFILE = ROOT / "references.bib"
 ENTRY_TYPE = {"scholarly": "article", "press": "article"}
 KIND_LABEL = {
     "treaty": "Treaty or agreement",

@@ -17,7 +17,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from kurils import grading
+from kurils.course import ROOT
+from kurils.grading import masters, release
+from kurils.grading.run import grade
 
 
 def _execute(path: Path) -> None:
@@ -27,13 +29,13 @@ def _execute(path: Path) -> None:
     ).execute()
 
 
-def run(students: int = 40, chapter: str | int = 1, masters_dir: Path = grading.ROOT / "exercises") -> dict:
-    name = grading.chapter_name(chapter)
-    master = grading.masters(masters_dir)[name]
+def run(students: int = 40, chapter: str | int = 1, masters_dir: Path = ROOT / "exercises") -> dict:
+    name = masters.chapter_name(chapter)
+    master = masters.find(masters_dir)[name]
     with tempfile.TemporaryDirectory(prefix="kurils-bench-grading-") as work:
         work = Path(work)
         assign_dir = work / "assign"
-        grading.assign(master, assign_dir)
+        release.assign(master, assign_dir)
         solution = assign_dir / "dist" / "autograder" / f"{name}.ipynb"
         plain = work / "plain"
         plain.mkdir()
@@ -55,7 +57,7 @@ def run(students: int = 40, chapter: str | int = 1, masters_dir: Path = grading.
         timings = {}
         for jobs in (1, 2):
             start = time.perf_counter()
-            grading.grade(submissions, masters_dir, work / f"grades-{jobs}", chapter=name, jobs=jobs)
+            grade(submissions, masters_dir, work / f"grades-{jobs}", chapter=name, jobs=jobs)
             timings[jobs] = time.perf_counter() - start
         after = plain_run()  # the baseline is run before and after, and averaged, as the load may drift
     baseline = (before + after) / 2

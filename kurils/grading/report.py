@@ -139,7 +139,7 @@ def _assignment(results: list, name: str) -> str:
 
 
 def write(results: list, out: Path) -> Path:
-    """Write ``out/report.html`` for ``results`` (:class:`kurils.grading.Result`); return its path."""
+    """Write ``out/report.html`` for ``results`` (:class:`kurils.grading.gradebook.Result`); return its path."""
     assignments = sorted({r.assignment for r in results})
     sections = [_assignment([r for r in results if r.assignment == a], a) for a in assignments]
     when = datetime.date.today().isoformat()

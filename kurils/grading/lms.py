@@ -41,6 +41,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kurils.grading import gradebook
+
 KINDS = ("canvas", "moodle")
 
 #: Column names in LMS exports (compared case-insensitively) and the field each fills.
@@ -270,12 +272,10 @@ def _canvas_name(person: Person, r) -> str:
 
 def export(out: Path, lms: str, roster_path: Path | None = None, assignment: str | None = None) -> dict[str, Path]:
     """Write ``out/lms/`` for ``lms`` from ``out/results.json``; remember the options for ``kurils marks``."""
-    from kurils import grading
-
     out = Path(out)
     roster = read_roster(Path(roster_path), lms) if roster_path else None
     try:
-        results = [grading.Result(**r) for r in json.loads((out / "results.json").read_text(encoding="utf-8"))]
+        results = [gradebook.Result(**r) for r in json.loads((out / "results.json").read_text(encoding="utf-8"))]
     except FileNotFoundError:
         _fail(f"{out} has no results.json: run `kurils grade` with --out {out} first")
     chapters = sorted({r.assignment for r in results if r.possible})
@@ -316,9 +316,9 @@ def export(out: Path, lms: str, roster_path: Path | None = None, assignment: str
             else:
                 left_out.setdefault(i, "not from a Canvas bulk download: no feedback file in canvas-feedback.zip")
         written["grades"] = folder / "canvas-grades.csv"
-        grading._atomic_write(written["grades"], _csv(rows))
+        gradebook.atomic_write(written["grades"], _csv(rows))
         written["feedback"] = _zip(
-            folder / "canvas-feedback.zip", {n: grading.feedback_text(r) for n, r in feedback.items()}
+            folder / "canvas-feedback.zip", {n: gradebook.feedback_text(r) for n, r in feedback.items()}
         )
     else:
         identifiers = [("email", "Email address"), ("idnumber", "ID number"), ("username", "Username")]
@@ -344,7 +344,7 @@ def export(out: Path, lms: str, roster_path: Path | None = None, assignment: str
             person = matched.get(i)
             if person is None and roster is None:
                 person = _person_from_download(r)
-            text = grading.feedback_text(r)
+            text = gradebook.feedback_text(r)
             if person is not None and getattr(person, attribute):
                 rows.append([getattr(person, attribute), person.name or r.student, f"{r.total:g}", text])
             elif i not in left_out:
@@ -374,9 +374,9 @@ def export(out: Path, lms: str, roster_path: Path | None = None, assignment: str
             elif i not in left_out:
                 left_out[i] = "no Moodle participant id: not in moodle-worksheet.csv or moodle-feedback.zip"
         written["grades"] = folder / "moodle-grades.csv"
-        grading._atomic_write(written["grades"], _csv(rows))
+        gradebook.atomic_write(written["grades"], _csv(rows))
         written["worksheet"] = folder / "moodle-worksheet.csv"
-        grading._atomic_write(written["worksheet"], _csv(sheet))
+        gradebook.atomic_write(written["worksheet"], _csv(sheet))
         written["feedback"] = _zip(folder / "moodle-feedback.zip", files)
     missing = []
     if roster:
@@ -384,7 +384,7 @@ def export(out: Path, lms: str, roster_path: Path | None = None, assignment: str
         missing = [p for p in roster.people if p.line not in found]
     report = [["student", "id", "assignment", "reason"]]
     report += [
-        [results[i].student, grading.lms_id(results[i]), results[i].assignment, why]
+        [results[i].student, gradebook.lms_id(results[i]), results[i].assignment, why]
         for i, why in sorted(left_out.items())
     ]
     report += [
@@ -397,13 +397,13 @@ def export(out: Path, lms: str, roster_path: Path | None = None, assignment: str
         for p in missing
     ]
     written["unmatched"] = folder / "unmatched.csv"
-    grading._atomic_write(written["unmatched"], _csv(report))
+    gradebook.atomic_write(written["unmatched"], _csv(report))
     settings = {
         "lms": lms,
         "roster": str(Path(roster_path).resolve()) if roster_path else None,
         "assignment": assignment,
     }
-    grading._atomic_write(folder / "settings.json", json.dumps(settings, indent=1))
+    gradebook.atomic_write(folder / "settings.json", json.dumps(settings, indent=1))
     _say(results, left_out, missing, written, column, points)
     return written
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from kurils import notebooks, site
-from kurils.browser import chromium
+from kurils import course
+from kurils.build import site
+from kurils.build.browser import chromium
+from kurils.course import BUILD
 
-PDF = site.BUILD / "pdf" / "kurils-course.pdf"
+PDF = BUILD / "pdf" / "kurils-course.pdf"
 
 
 def build(out: Path = PDF, browser=None) -> Path:
     """Build the single-page HTML and print it to ``out`` (with ``browser``, a Playwright Chromium, if given)."""
-    index = site.build(builder="singlehtml") / f"{notebooks.toc()[0]}.html"  # the whole book, on its root page
+    index = site.build(builder="singlehtml") / f"{course.toc()[0]}.html"  # the whole book, on its root page
     out.parent.mkdir(parents=True, exist_ok=True)
     if browser is not None:
         _print(browser, index, out)

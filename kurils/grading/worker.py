@@ -1,14 +1,14 @@
-"""Grade one notebook in a scratch folder; run by ``kurils.grading`` in a subprocess.
+"""Grade one notebook in a scratch folder; run by ``kurils.grading.run`` in a process of its own.
 
-Usage: ``python -m kurils.grade_worker NOTEBOOK AUTOGRADER_ZIP CELL_TIME_LIMIT REPORT [SANDBOX]``;
+Usage: ``python -m kurils.grading.worker NOTEBOOK AUTOGRADER_ZIP CELL_TIME_LIMIT REPORT [SANDBOX]``;
 writes a JSON report to REPORT. The notebook is executed once with nbclient (so a cell that
-raises or runs too long is named), in a kernel sandboxed by ``kurils.sandbox`` when SANDBOX
+raises or runs too long is named), in a kernel sandboxed by ``kurils.grading.sandbox`` when SANDBOX
 (JSON: ``{"hide": [folders], "limits": {...}}``) is given. The kernel is reached over jupyter's
 IPC transport (Unix sockets), which works without a network and is not the plain-text TCP that
 ipykernel warns about. Before each cell, the worker writes the cell's number (and the errors so far) to
 ``REPORT.cell``, so that when the whole worker is stopped the grader can still say which cell
 was running.
-Then one last cell exports every name the checks read as plain data (``kurils.answers``), and
+Then one last cell exports every name the checks read as plain data (``kurils.grading.answers``), and
 otter-grader's own tests, hidden ones included, run here, in this process, which never ran the
 student's code, on values rebuilt from that text: no hidden test touches a disk the student's code
 can read or an object it made. ``otter run`` is not used because it has no time limit, does not say
@@ -29,7 +29,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets.config import Config
 
-from kurils import answers
+from kurils.grading import answers
 
 MARK_LINE = answers.MARK
 
@@ -115,7 +115,7 @@ def grade_notebook(
         options = json.loads(sandbox) if sandbox else {}
         limits = options.get("limits", {})
         if sandbox:
-            from kurils import sandbox as sandboxing
+            from kurils.grading import sandbox as sandboxing
 
             hide = [Path(p) for p in options["hide"]]
             kernel_name = sandboxing.kernelspec(private, folder, hide, sandboxing.Limits(**limits))
@@ -240,7 +240,7 @@ def autograde(root: str = "/autograder") -> dict:
 
 
 def detached(args: list[str], log: str, cwd: str) -> None:
-    """:func:`main` in a process forked by ``kurils.grading``: its own process group (so the grader can
+    """:func:`main` in a process forked by ``kurils.grading.run``: its own process group (so the grader can
     stop it and the kernel together), the submission's folder as working directory, output to ``log``."""
     os.setsid()
     os.chdir(cwd)
