@@ -1,4 +1,4 @@
-// The style sheets' rules a built site can use (kurils/light.py, issue 14).
+// The style sheets' rules a built site can use (kurils/build/light.py, issue 14).
 // Usage: node used-css.mjs SITE SHEET.css...
 // For each style sheet, the rules whose selectors can match something in the site's HTML or that its
 // scripts can add (PurgeCSS's test: every class, id and element name of the selector appears in a page

@@ -14,7 +14,7 @@ that hold back the first paint. After the book is built, each page gets:
   (one round trip less before the first paint);
 - each style sheet that holds back the first paint (the theme's, myst-nb's and the course's) cut to the
   rules the site's pages and scripts can use (``NAME.used.css``, written by PurgeCSS: 61 → 27 KB
-  gzipped); the pages draw exactly as with the full sheets (tests/test_light.py compares them);
+  gzipped); the pages draw exactly as with the full sheets (tests/test_lighthouse.py compares them);
 - the styles that only colour code, style copy buttons, toggles or sphinx-design's tabs (all below
   the first screen or added by scripts) loaded without blocking the first paint; sphinx-design's styles
   and script not at all on pages that use none of its components;
@@ -41,6 +41,8 @@ import json
 import re
 import subprocess
 from pathlib import Path
+
+from kurils.course import ROOT
 
 #: FontAwesome's style classes and the icon pack each names.
 PACKS = {"fa": "fas", "fas": "fas", "fa-solid": "fas", "far": "far", "fa-regular": "far"}
@@ -73,8 +75,8 @@ USED_SOURCES = (
     "mystnb.*.css",
     "vendor/site.css",
 )
-USED_SCRIPT = Path(__file__).with_name("assets") / "used-css.mjs"
-NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+USED_SCRIPT = ROOT / "kurils" / "assets" / "used-css.mjs"
+NODE_MODULES = ROOT / "node_modules"
 STATIC_URL = re.compile(r'((?:src|href)=")((?:\.\./)*_static/[^"?#]+)(?:\?[^"#]*)?(")')
 
 
