@@ -351,7 +351,7 @@ def test_an_undated_source_says_when_it_was_read_in_the_pages_language(server, b
     sources = data.load("sources").set_index("id")
     undated = set(sources.index[sources["date"].isna() | (sources["date"] == "")])
     events = data.load("events").set_index("id")
-    words = {"en": {}, **translations("widgets/words")}[language]
+    words = {"en": {}, **_common.translations("widgets/words")}[language]
     prefix = "" if language == "en" else f"{language}/"
     page, outside, errors = open_page(browser, f"{server}/{prefix}chapters/02-before-1905.html")
     timeline = page.locator(".kurils-timeline").first
