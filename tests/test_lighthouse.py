@@ -27,6 +27,7 @@ def served(built_site: Path):
 
 
 @pytest.mark.slow
+@pytest.mark.lighthouse
 @pytest.mark.parametrize("page", PAGES)
 def test_the_page_meets_the_phone_targets(served, page, tmp_path):
     result = lighthouse.run(f"{served}/{page}", tmp_path / "report.json")
