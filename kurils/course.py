@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 #: The chapters' MyST pages (and their self-check questions, ``chapters/quizzes``).
 CHAPTERS = ROOT / "chapters"
+#: The package's own scripts and styles (the static widget renderer, the self-checks, the site's CSS).
+ASSETS = Path(__file__).resolve().parent / "assets"
+#: The npm packages of package.json (`npm ci`): the tools the build and the tests run with node.
+NODE_MODULES = ROOT / "node_modules"
 
 #: The repository a fresh copy of the course names until someone sets theirs.
 PLACEHOLDER = "https://github.com/kurils-course/kurils"

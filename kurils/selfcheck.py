@@ -30,11 +30,11 @@ from html import escape
 from pathlib import Path
 
 from kurils import i18n
+from kurils.course import ASSETS
 from kurils.data import installed_folder
 
 #: The repository's chapters/quizzes, or the copy a wheel installs (see pyproject.toml's data-files).
 QUIZ_DIR = installed_folder("chapters/quizzes", "quizzes")
-ASSETS = Path(__file__).resolve().parent / "assets"
 #: jupyterquiz's palette with feedback colours dark enough to read on white (contrast above 4.5:1).
 COLORS = {
     "--jq-text-color": "#ffffff",  # on the coloured question panels below (contrast of 7:1 or more)

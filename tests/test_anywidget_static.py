@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kurils.build import site
+from kurils import course
 
-RENDERER = (site.ASSETS / "anywidget-static.js").read_text()
+RENDERER = (course.ASSETS / "anywidget-static.js").read_text()
 
 TOGGLE = """
 export default { render({ model, el }) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -236,6 +237,22 @@ def test_a_malformed_config_stops_with_the_file_the_line_and_why(tmp_path):
     config.write_text("- a list, not settings\n", encoding="utf-8")
     with pytest.raises(course.CourseError, match=r"_config.yml: expected settings as 'key: value' lines, found list"):
         course.config(tmp_path)
+
+
+def test_the_kurils_command_names_a_broken_setting_without_a_traceback(tmp_path):
+    """The course's package beside a malformed _config.yml: the command says which file, line and why."""
+    shutil.copytree(ROOT / "kurils", tmp_path / "kurils", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "_config.yml").write_text("title: Islands\n  bad: indent\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "kurils.cli", "execute"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    said = f"{tmp_path / '_config.yml'}: line 2: not valid YAML (mapping values are not allowed here)"
+    assert done.stderr.strip() == said  # and no traceback
 
 
 def test_the_config_is_read_once_per_version_of_the_file(tmp_path):

@@ -33,7 +33,7 @@ import yaml
 
 from kurils.build import lighthouse, site
 from kurils.build.browser import chromium
-from kurils.course import BUILD, ROOT, toc
+from kurils.course import BUILD, NODE_MODULES, ROOT, toc
 
 OUT = BUILD / "bench"
 SENTENCE = " This sentence was added by the benchmark."
@@ -157,9 +157,9 @@ def copy_course(target: Path, quick: bool = False) -> Book:
         if (ROOT / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target / name)
-    if not (site.NODE / ".package-lock.json").exists():
+    if not (NODE_MODULES / ".package-lock.json").exists():
         raise SystemExit("node_modules is missing: run `npm ci` (or `make setup`) first.")
-    (target / "node_modules").symlink_to(site.NODE)
+    (target / "node_modules").symlink_to(NODE_MODULES)
     pages = toc(target)
     if quick:  # the root and the first two pages with code
         trim_toc(target / "_toc.yml", set([p for p in pages[1:] if code_cells(source(target, p))][:2]))

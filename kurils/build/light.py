@@ -42,7 +42,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from kurils.course import ROOT
+from kurils.course import ASSETS, NODE_MODULES
 
 #: FontAwesome's style classes and the icon pack each names.
 PACKS = {"fa": "fas", "fas": "fas", "fa-solid": "fas", "far": "far", "fa-regular": "far"}
@@ -75,8 +75,7 @@ USED_SOURCES = (
     "mystnb.*.css",
     "vendor/site.css",
 )
-USED_SCRIPT = ROOT / "kurils" / "assets" / "used-css.mjs"
-NODE_MODULES = ROOT / "node_modules"
+USED_SCRIPT = ASSETS / "used-css.mjs"
 STATIC_URL = re.compile(r'((?:src|href)=")((?:\.\./)*_static/[^"?#]+)(?:\?[^"#]*)?(")')
 
 

@@ -28,12 +28,10 @@ from pathlib import Path
 from kurils import course, i18n
 from kurils.build import bib, buildlock, light, notebooks, translations
 from kurils.build.book import CACHE, jupyter_book
-from kurils.course import BUILD, ROOT
+from kurils.course import ASSETS, BUILD, ROOT
 from kurils.grading import masters, release
 
-NODE = ROOT / "node_modules"
 VENDOR = ROOT / "_vendor" / "vendor"
-ASSETS = ROOT / "kurils" / "assets"
 HTML = BUILD / "html"
 #: Files copied as they are to the site's root (html_extra_path in _config.yml).
 EXTRA = BUILD / "site-extra"
