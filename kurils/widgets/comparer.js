@@ -1,7 +1,6 @@
 // Front-end of kurils.widgets.SourceComparer: two documents' excerpts on one topic side by
 // side, with the words that mark perspective highlighted and explained. No kernel needed.
 
-const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // Same rule as comparer.highlight in Python: literal phrases, first occurrence, no overlaps.
 function highlight(text, words, marker = "perspective marker: ") {

@@ -6,7 +6,6 @@ const SIDES = ["japan", "russia", "shared", "undecided"];
 const english = (text, values = {}) => text.replace(/\{(\w+)\}/g, (all, key) => (key in values ? values[key] : all));
 const num = (v) => Math.round(v).toLocaleString("en");
 const pct = (v) => `${(100 * v).toFixed(1)}%`;
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 
 function matches(model, assignment, share) {
   return model.get("proposals").filter((p) => {

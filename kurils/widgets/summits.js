@@ -1,7 +1,6 @@
 // Front-end of kurils.widgets.SummitTracker: step through the Abe–Putin meetings in order
 // (buttons, arrow keys, a year filter), in the browser, with no kernel needed.
 
-const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function render({ model, el }) {
   const { language, tr } = speaker(el, model);

@@ -4,7 +4,6 @@
 // The axis is drawn at its box's width in CSS pixels (760 until it is on screen), so its text is
 // 12 px and each event a 24 px tap target on a phone as on a desktop.
 const PAD = 24, AXIS = 30, LANE = 26, HIT = 12, MAX_LANES = 10;
-const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const yearOf = (e) => Number(e.date.slice(0, 4));
 // Fractional year: 2016-12-15 -> 2016.95; a year-only date sits at mid-year.
 function when(e) {

@@ -1,6 +1,8 @@
 // Put before each data widget's own script (kurils.widgets._common.esm): the widget's words in the
 // page's language. The nearest lang attribute (the page's, or a notebook's) picks one of the model's
 // `translations` (English -> translation, from locales/LANG/kernel/widgets/*.po); English otherwise.
+// Text made safe to put in HTML (every data widget writes its markup with it).
+const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 function speaker(el, model) {
   const code = ((el.closest("[lang]") || document.documentElement).getAttribute("lang") || "en").slice(0, 2);
   const table = (model.get("translations") || {})[code];
@@ -20,7 +22,6 @@ function headingTag(el) {
 // The list items of a widget's sources: the title (linked), the outlet and the date; an undated web page
 // says when it was read instead (kurils.widgets._common.source_titles).
 function sourceItems(ids, sources, tr) {
-  const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return ids.map((id) => {
     const s = sources[id];
     if (!s) return `<li>${esc(id)}</li>`;
