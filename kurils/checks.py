@@ -12,6 +12,7 @@ import ast
 import builtins
 import functools
 import inspect
+import os
 import re
 
 #: What a check's Python error means for the answer, in words a student can use.
@@ -60,7 +61,11 @@ def reasons(failed: list[tuple[bool, str]]) -> list[str]:
 
 def checked(code: str) -> list[str]:
     """What a test case checks: the messages of its ``assert`` statements (doctest prompts removed)."""
-    source = "\n".join(line[4:] for line in code.splitlines() if line.startswith((">>> ", "... ")))
+    return assert_messages("\n".join(line[4:] for line in code.splitlines() if line.startswith((">>> ", "... "))))
+
+
+def assert_messages(source: str) -> list[str]:
+    """The messages of the ``assert`` statements in Python ``source``, in order (none if it does not parse)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -72,11 +77,88 @@ def checked(code: str) -> list[str]:
     ]
 
 
+#: The report's own sentences in the hand-outs' other languages (``kurils release --language``); the checks'
+#: messages are translated by the kernel catalogues ``locales/LANG/kernel/checks/chNN.po``.
+SENTENCES = {
+    "ja": {
+        "{name}: not answered yet ({blank} is still ...).": (
+            "{name}：まだ解答されていません（{blank} が ... のままです）。"
+        ),
+        "{name}: not answered yet ({blank} are still ...).": (
+            "{name}：まだ解答されていません（{blank} が ... のままです）。"
+        ),
+        "{name}: not answered yet.": "{name}：まだ解答されていません。",
+        "{name}: not answered yet ({missing} is not defined: did you run its cell?).": (
+            "{name}：まだ解答されていません（{missing} が定義されていません。そのセルを実行しましたか）。"
+        ),
+        "{name}: the public checks passed. They checked only that:": (
+            "{name}：公開チェックに通りました。確かめたのは次の点だけです。"
+        ),
+        "Whether the answer is right is checked when your teacher grades the notebook.": (
+            "解答が正しいかどうかは、先生がノートブックを採点するときに確かめられます。"
+        ),
+        "{name}: {failed} of {total} public checks failed:": (
+            "{name}：公開チェック {total} 件のうち {failed} 件に通りませんでした。"
+        ),
+        "a public check failed": "公開チェックに通りませんでした",
+        "a public check could not use your answer: {why}": "公開チェックが解答を使えませんでした：{why}",
+        **{
+            ERROR_SENTENCES["KeyError"]: "問題が求める項目または列が解答にありません",
+            ERROR_SENTENCES["IndexError"]: "解答の項目数が、問題が求める数より少なくなっています",
+            ERROR_SENTENCES["TypeError"]: "解答が、問題が求める種類の値ではありません",
+            ERROR_SENTENCES["ValueError"]: (
+                "解答が、問題が求める形になっていません（pandas のオブジェクトなら、求められたとおり一つの値、"
+                "Series、DataFrame のどれか）"
+            ),
+            ERROR_SENTENCES["ZeroDivisionError"]: "解答を使うとゼロで割ることになります（合計が 0 ではありませんか）",
+        },
+    },
+    "ru": {
+        "{name}: not answered yet ({blank} is still ...).": "{name}: ответа ещё нет ({blank} — всё ещё ...).",
+        "{name}: not answered yet ({blank} are still ...).": "{name}: ответа ещё нет ({blank} — всё ещё ...).",
+        "{name}: not answered yet.": "{name}: ответа ещё нет.",
+        "{name}: not answered yet ({missing} is not defined: did you run its cell?).": (
+            "{name}: ответа ещё нет (переменная {missing} не определена: вы выполнили её ячейку?)."
+        ),
+        "{name}: the public checks passed. They checked only that:": (
+            "{name}: открытые проверки пройдены. Они проверили только следующее:"
+        ),
+        "Whether the answer is right is checked when your teacher grades the notebook.": (
+            "Верен ли ответ, проверяется, когда преподаватель оценивает блокнот."
+        ),
+        "{name}: {failed} of {total} public checks failed:": (
+            "{name}: не пройдено открытых проверок: {failed} из {total}."
+        ),
+        "a public check failed": "открытая проверка не пройдена",
+        "a public check could not use your answer: {why}": "открытая проверка не смогла использовать ваш ответ: {why}",
+        **{
+            ERROR_SENTENCES["KeyError"]: "в ответе нет элемента или столбца, которого требует задание",
+            ERROR_SENTENCES["IndexError"]: "в ответе меньше элементов, чем требует задание",
+            ERROR_SENTENCES["TypeError"]: "ответ — значение не того вида, которого требует задание",
+            ERROR_SENTENCES["ValueError"]: (
+                "ответ не в той форме, которой требует задание (для объекта pandas: одно значение, Series или "
+                "DataFrame, как сказано в задании)"
+            ),
+            ERROR_SENTENCES["ZeroDivisionError"]: "с вашим ответом получается деление на ноль (не равна ли сумма 0?)",
+        },
+    },
+}
+SENTENCES["ja"][ERROR_SENTENCES["AttributeError"]] = SENTENCES["ja"][ERROR_SENTENCES["TypeError"]]
+SENTENCES["ru"][ERROR_SENTENCES["AttributeError"]] = SENTENCES["ru"][ERROR_SENTENCES["TypeError"]]
+
+
+def say(language: str, sentence: str, **slots: str) -> str:
+    """``sentence`` (one of :data:`SENTENCES`' keys, or a check's message) in ``language``, slots filled."""
+    return SENTENCES.get(language, {}).get(sentence, sentence).format(**slots)
+
+
 class Report:
     """The result of ``grader.check("qN")``: what was checked, and each failure in one line."""
 
-    def __init__(self, result, blank: str = "") -> None:
+    def __init__(self, result, blank: str = "", language: str = "en") -> None:
         self.result = result
+        self.language = language
+        self.messages = check_messages(language)  # the checks' own messages, in ``language``
         self.name = result.name
         self.passed = [r for r in result.test_case_results if r.passed]
         self.failed = [r for r in result.test_case_results if not r.passed]
@@ -87,20 +169,46 @@ class Report:
         return not self.failed
 
     def lines(self) -> list[str]:
+        def say_(sentence: str, **slots: str) -> str:
+            return say(self.language, sentence, **slots)
+
         said = reasons([(False, r.message) for r in self.failed])
         if self.failed and self.blank:
             verb = "are" if "," in self.blank else "is"
-            return [f"{self.name}: {NOT_ANSWERED} yet ({self.blank} {verb} still ...)."]
+            return [say_(f"{{name}}: not answered yet ({{blank}} {verb} still ...).", name=self.name, blank=self.blank)]
         if said and said[0].startswith(NOT_ANSWERED):
-            return [f"{self.name}: {NOT_ANSWERED} yet{said[0][len(NOT_ANSWERED) :]}."]
-        what = [m for r in self.passed for m in checked(str(r.test_case.body))]
+            missing = re.search(r"\((\w+) is not defined", said[0])
+            if missing:
+                sentence = "{name}: not answered yet ({missing} is not defined: did you run its cell?)."
+                return [say_(sentence, name=self.name, missing=missing[1])]
+            return [say_("{name}: not answered yet.", name=self.name)]
+        what = [self.messages.get(m, m) for r in self.passed for m in checked(str(r.test_case.body))]
         if not self.failed:
-            head = f"{self.name}: the public checks passed. They checked only that:"
-            tail = "Whether the answer is right is checked when your teacher grades the notebook."
+            head = say_("{name}: the public checks passed. They checked only that:", name=self.name)
+            tail = say_("Whether the answer is right is checked when your teacher grades the notebook.")
             return [head, *[f"  ✓ {m}" for m in what], tail]
-        lines = [f"{self.name}: {len(self.failed)} of {len(self.failed) + len(self.passed)} public checks failed:"]
-        lines += [f"  ✗ {r.removeprefix('a public check failed: ')}" for r in said]
+        total = str(len(self.failed) + len(self.passed))
+        lines = [
+            say_(
+                "{name}: {failed} of {total} public checks failed:",
+                name=self.name,
+                failed=str(len(self.failed)),
+                total=total,
+            )
+        ]
+        lines += [f"  ✗ {self.failure(r)}" for r in said]
         return lines + [f"  ✓ {m}" for m in what]
+
+    def failure(self, said: str) -> str:
+        """One failed check's reason (from :func:`reason`) in the report's language."""
+        failed, unusable = "a public check failed: ", "a public check could not use your answer: "
+        if said.startswith(failed):
+            message = said.removeprefix(failed)
+            return self.messages.get(message, message)
+        if said.startswith(unusable):
+            why = said.removeprefix(unusable)
+            return say(self.language, unusable + "{why}", why=say(self.language, why))
+        return say(self.language, said)
 
     def __repr__(self) -> str:
         return "\n".join(self.lines())
@@ -124,6 +232,18 @@ def names_used(code: str) -> set[str]:
     return {n for n in used - bound if not hasattr(builtins, n)}
 
 
+def check_messages(language: str) -> dict[str, str]:
+    """English -> ``language`` for the public checks' messages of every exercise (locales/LANG/kernel/checks)."""
+    if language == "en":
+        return {}
+    from kurils import i18n
+
+    words: dict[str, str] = {}
+    for path in sorted(i18n.kernel_catalogue(language, "checks/x", i18n.kernel_locales()).parent.glob("*.po")):
+        words |= i18n.kernel_translations(language, f"checks/{path.stem}")
+    return words
+
+
 @functools.cache
 def _notebook_class() -> type:
     import otter  # slow to import: only the student notebooks need it
@@ -131,13 +251,25 @@ def _notebook_class() -> type:
     class Notebook(otter.Notebook):
         """otter's ``grader``, reporting each check as :class:`Report` does."""
 
+        def __init__(self, *args, language: str = "en", **kwargs) -> None:
+            """otter's ``Notebook``; with ``language`` (a translated hand-out), its reports and the outputs
+            of the cells run after it (figures, self-checks) are in that language."""
+            from kurils import i18n
+
+            if language not in i18n.LANGUAGES:
+                raise ValueError(f"language={language!r} is not one of the course's: {', '.join(i18n.LANGUAGES)}")
+            super().__init__(*args, **kwargs)
+            self.language = language
+            if language != "en":
+                os.environ["KURILS_LANGUAGE"] = language  # kurils.i18n.output_languages
+
         def check(self, question: str, global_env: dict | None = None) -> Report:
             if global_env is None:
                 global_env = inspect.currentframe().f_back.f_globals  # type: ignore[union-attr]
             result = super().check(question, global_env)
             used = set().union(*(names_used(str(case.body)) for case in result.test_cases))
             blank = sorted(n for n in used if global_env.get(n, None) is Ellipsis)
-            return Report(result, ", ".join(blank))
+            return Report(result, ", ".join(blank), self.language)
 
     return Notebook
 

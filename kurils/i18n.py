@@ -24,7 +24,7 @@ TRANSLATIONS = [code for code in LANGUAGES if code != "en"]
 
 
 #: The kernel catalogues: in the repository, or where the course's wheel installs them (share/kurils/locales).
-def _kernel_locales() -> Path:
+def kernel_locales() -> Path:
     from kurils.data import installed_folder  # kurils.data imports pandas: only when a catalogue is read
 
     return installed_folder("locales", "locales")
@@ -46,7 +46,7 @@ def output_languages() -> list[str]:
         if chosen not in LANGUAGES:
             raise ValueError(f"KURILS_LANGUAGE={chosen!r} is not one of the course's languages: {', '.join(LANGUAGES)}")
         return [chosen]
-    return ["en"] + [code for code in TRANSLATIONS if (_kernel_locales() / code / "kernel").is_dir()]
+    return ["en"] + [code for code in TRANSLATIONS if (kernel_locales() / code / "kernel").is_dir()]
 
 
 def kernel_catalogue(language: str, name: str, locales: Path | None = None) -> Path:
@@ -58,7 +58,7 @@ def kernel_catalogue(language: str, name: str, locales: Path | None = None) -> P
 @functools.lru_cache(maxsize=64)
 def kernel_translations(language: str, name: str) -> dict[str, str]:
     """English -> ``language`` for one kernel catalogue (``quizzes/ch01``); fuzzy and empty ones left out."""
-    path = kernel_catalogue(language, name, _kernel_locales())
+    path = kernel_catalogue(language, name, kernel_locales())
     if language == "en" or not path.exists():
         return {}
     return {m.id: m.string for m in messages(read(path)) if m.string and not m.fuzzy}

@@ -58,6 +58,34 @@ def test_a_passing_public_check_says_what_it_checked_and_not_all_passed():
     assert "All test cases passed" not in text
 
 
+@pytest.mark.parametrize(
+    "language, passed, failed",
+    [
+        ("ja", "公開チェックに通りました", "公開チェック 2 件のうち 1 件に通りませんでした"),
+        ("ru", "открытые проверки пройдены", "не пройдено открытых проверок: 1 из 2"),
+    ],
+)
+def test_a_translated_hand_outs_checks_report_in_its_language(language, passed, failed):
+    english = masters.public_check_messages(MASTERS / "ch03" / "ch03.md")
+    words = checks.check_messages(language)
+    assert set(english) <= set(words), "every public check of ch03 has a translation"
+    order, chronological = english[0], english[1]  # "order should be a list…", "order should run earliest first…"
+    case = f">>> assert isinstance(order, list), {order!r}\n"
+    ok = SimpleNamespace(name="q1", test_case_results=[_case(case, True)])
+    said = repr(checks.Report(ok, language=language))
+    assert passed in said and words[order] in said and order not in said
+    wrong = _case(">>> assert False\n", False, f"Traceback (most recent call last):\nAssertionError: {chronological}")
+    said = repr(
+        checks.Report(SimpleNamespace(name="q1", test_case_results=[_case(case, True), wrong]), language=language)
+    )
+    assert failed in said and f"✗ {words[chronological]}" in said and chronological not in said
+    blank = repr(checks.Report(SimpleNamespace(name="q2", test_case_results=[wrong]), "order", language))
+    assert blank.startswith("q2：まだ解答されていません" if language == "ja" else "q2: ответа ещё нет"), blank
+    unusable = _case(">>> x\n", False, "Traceback (most recent call last):\nKeyError: 'id'")
+    said = repr(checks.Report(SimpleNamespace(name="q3", test_case_results=[unusable]), language=language))
+    assert checks.SENTENCES[language][checks.ERROR_SENTENCES["KeyError"]] in said and "your answer" not in said
+
+
 def test_the_released_notebook_reports_each_check_in_a_line(tmp_path):
     student, _ = release.assign(masters.find(MASTERS)["ch01"], tmp_path / "assign", run_tests=False)
     notebook = nbformat.read(student, as_version=4)

@@ -85,6 +85,15 @@ def test_a_translation_that_loses_markup_is_named():
     assert any("inline code" in p for p in lost) and any("link addresses" in p for p in lost)
 
 
+def test_a_check_message_that_loses_a_name_of_the_students_code_is_named():
+    english = "quote_source should be a dict with the keys 'A', 'B': try .days, True or False"
+    kept = "quote_source はキー 'A'、'B' を持つ dict にしてください。.days を使うか、True か False で"
+    assert translations.problems(english, kept, code=True) == []
+    lost = translations.problems(english, "引用元はキー「A」「B」を持つ辞書にしてください。.days、真、偽", code=True)
+    assert lost == ["code words differ (keep quote_source, 'A', 'B', True, False as they are)"]
+    assert translations.problems(english, "引用元", code=False) == []  # page text: only its markup is checked
+
+
 def test_a_widget_word_that_loses_a_placeholder_is_named():
     english = "{n} events, {filters}."
     assert translations.problems(english, "出来事{n}件（{filters}）。") == []
@@ -183,8 +192,21 @@ def test_a_japanese_release_reads_in_japanese_keeps_the_code_and_is_graded_by_th
     first = translations.exercise_blocks(ROOT / "exercises" / "ch01" / "ch01.md")[1]
     assert words[first] in text and first not in text, "the notebook's text is in Japanese"
     code = [cell.source for cell in student.cells if cell.cell_type == "code"]
+    (init,) = [i for i, source in enumerate(code) if "grader = checks.Notebook(" in source]
+    assert code[init].endswith(', language="ja")'), "grader.check reports in Japanese"
+    code[init] = code[init].removesuffix(', language="ja")') + ")"
     assert code == [cell.source for cell in english.cells if cell.cell_type == "code"], "the same code and checks"
     assert "# HIDDEN" not in written["ch01"].read_text(encoding="utf-8")
+    # Run the notebook up to its first check, unanswered: the check answers in Japanese.
+    first_check = next(i for i, cell in enumerate(student.cells) if "grader.check(" in cell.source)
+    from nbclient import NotebookClient
+
+    start = nbformat.v4.new_notebook(cells=student.cells[: first_check + 1], metadata=student.metadata)
+    NotebookClient(
+        start, timeout=120, allow_errors=True, resources={"metadata": {"path": str(written["ch01"].parent)}}
+    ).execute()
+    said = "".join(o.get("data", {}).get("text/plain", "") for o in start.cells[-1].outputs)
+    assert "まだ解答されていません" in said and "not answered" not in said, said
     readme = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# コースの演習") and ".venv/bin/pip install -r requirements.txt" in readme
     assert "Hand in the notebook" not in readme

@@ -225,12 +225,14 @@ def kernel_templates() -> dict[str, list[str]]:
     widgets = {"timeline": timeline, "summits": summits, "scenarios": scenario_explorer, "comparer": comparer}
     templates |= {f"widgets/{name}": module.texts() for name, module in widgets.items()}
     from kurils import figures
+    from kurils.grading import masters
 
     elsewhere = {text for name in figures.CATALOGUES if name in templates for text in templates[name]}
     templates["figures"] = [text for text in figures.texts() if text not in elsewhere]
     for path in sorted((ROOT / "exercises").glob("*/*.md")):
         if path.stem == path.parent.name:
             templates[f"exercises/{path.stem}"] = exercise_blocks(path)
+            templates[f"checks/{path.stem}"] = masters.public_check_messages(path)  # what grader.check says
     return templates
 
 
@@ -313,9 +315,18 @@ def progress(language: str) -> list[Progress]:
     return rows
 
 
-def problems(english: str, translation: str) -> list[str]:
-    """What a translation changed that it must keep: citations, references, term targets, code, links."""
+#: What a check's message names in code and a translation keeps as it is: a quoted value ('etorofu'), a
+#: variable with an underscore (quote_source), True, False or None, an attribute (.days).
+CODE_WORD = re.compile(r"'[^']*'|\b[A-Za-z]\w*_\w*\b|\b(?:True|False|None)\b|(?<=\s)\.\w+")
+
+
+def problems(english: str, translation: str, code: bool = False) -> list[str]:
+    """What a translation changed that it must keep: citations, references, term targets, code, links; with
+    ``code``, also the names and values of the student's code that a check's message mentions (:data:`CODE_WORD`)."""
     found = []
+    lost = [word for word in CODE_WORD.findall(english) if word not in translation] if code else []
+    if lost:
+        found.append(f"code words differ (keep {', '.join(lost)} as they are)")
 
     def roles(text: str) -> Counter:
         return Counter(
@@ -355,7 +366,8 @@ def check(language: str) -> list[str]:
     for page, path in catalogue_files(language).items():
         for message in messages(read(path)):
             if message.string:
-                for problem in problems(message.id, message.string):
+                # The exercise checks' messages name the student's code.
+                for problem in problems(message.id, message.string, code=page.startswith("kernel/checks/")):
                     report.append(f"{page}: {message.id[:60]!r}: {problem}")
     return report
 

@@ -69,6 +69,19 @@ def hidden_tests(master: Path) -> list[str]:
     ]
 
 
+def public_check_messages(master: Path) -> list[str]:
+    """The messages of a master's public checks, in order: what ``grader.check`` tells a student."""
+    from kurils.checks import assert_messages
+
+    found, in_tests = [], False
+    for cell in read(master).cells:
+        if cell.cell_type == "raw" and cell.source.startswith(("# BEGIN TESTS", "# END TESTS")):
+            in_tests = cell.source.startswith("# BEGIN TESTS")
+        elif in_tests and cell.cell_type == "code" and not cell.source.lstrip().startswith("# HIDDEN"):
+            found += assert_messages(cell.source)
+    return list(dict.fromkeys(found))
+
+
 def solution_lines(master: Path) -> list[str]:
     """Lines of solution code in a master (marked ``# SOLUTION`` or inside BEGIN/END SOLUTION)."""
     lines, inside = [], False

@@ -13,6 +13,7 @@ import contextlib
 import io
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -248,6 +249,12 @@ def _release(
     for name, (student, zip_file) in assigned.items():
         out.mkdir(parents=True, exist_ok=True)
         notebook = nbformat.read(student, as_version=4)
+        if language != "en":  # grader.check reports in the notebook's language, and so do its figures
+            for cell in notebook.cells:
+                if cell.cell_type == "code" and KURILS_INIT in cell.source:
+                    cell.source = re.sub(
+                        r"checks\.Notebook\((.*)\)", rf'checks.Notebook(\1, language="{language}")', cell.source
+                    )
         notebook.cells.insert(0, nbformat.from_dict({**install, "id": "kurils-install"}))
         nbformat.write(notebook, out / f"{name}.ipynb")
         autograder_dir.mkdir(parents=True, exist_ok=True)
