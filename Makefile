@@ -12,7 +12,7 @@ MASTERS ?= exercises
 
 help:
 	@echo "make site     build the course site into _build/html (sets everything up)"
-	@echo "make pdf      print the whole course to _build/pdf/kurils-course.pdf (installs chromium, fonts)"
+	@echo "make pdf      print the whole course in each language to _build/pdf/kurils-course[-ja,-ru].pdf (installs chromium, fonts)"
 	@echo "make serve    serve the built site on http://127.0.0.1:8000"
 	@echo "make lab      open the course in JupyterLab"
 	@echo "make test     set up and run every test (what CI runs)"

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 try:
-    from kurils import course, data, documents, geography
+    from kurils import course, data, documents, geography, i18n
     from kurils.build import bib, chapters, pdf, site, translations
     from kurils.grading import gradebook, masters, release, run, sandbox
     from kurils.grading import lms as lms_export
@@ -30,7 +30,12 @@ def _main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("site", help="build the course site into _build/html")
     build.add_argument("--all", action="store_true", help="rebuild every page, not only the changed ones")
-    commands.add_parser("pdf", help="print the whole course to _build/pdf/kurils-course.pdf")
+    printing = commands.add_parser(
+        "pdf", help="print the whole course to _build/pdf/kurils-course.pdf (and -ja.pdf, -ru.pdf: each language)"
+    )
+    printing.add_argument(
+        "--language", action="append", choices=list(i18n.LANGUAGES), help="only this language (may be repeated)"
+    )
     serve = commands.add_parser("serve", help="serve the built site on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     commands.add_parser("validate", help="check every data file against its schema")
@@ -108,7 +113,7 @@ def _main(argv: list[str] | None = None) -> None:
         print(f"\nBuilt the course in {time.perf_counter() - start:.0f} s.")
         print(f"Open {html / 'index.html'} in a browser, or run `make serve` for http://127.0.0.1:8000/")
     elif args.command == "pdf":
-        pdf.main()
+        pdf.main(args.language)
     elif args.command == "serve":
         site.serve(args.port)
     elif args.command == "validate":

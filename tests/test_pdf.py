@@ -63,3 +63,26 @@ def test_the_pdf_prints_the_maps_as_drawings_not_widget_placeholders(printed):
     assert text.replace(" ", "").count("Outlines:NaturalEarth") == len(maps)
     for placeholder in ["Loading widget", "Click an island, or a button above", "widget-view"]:
         assert placeholder not in text, placeholder
+
+
+def test_each_translation_prints_as_its_own_pdf_in_its_language(built_site, browser, tmp_path):
+    """The Japanese print: every page's title in Japanese, the course's name convention, no English chapter text."""
+    from pypdf import PdfReader
+
+    from kurils import i18n
+
+    with pytest.raises(SystemExit, match="no edition in 'fr'"):
+        pdf.build(tmp_path / "fr.pdf", browser, language="fr")
+    assert pdf.path("ja").name == "kurils-course-ja.pdf" and pdf.path("en") == pdf.PDF
+    path = pdf.build(tmp_path / "ja.pdf", browser, language="ja")
+    reader = PdfReader(path)
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "\n".join(p.extract_text() or "" for p in reader.pages)))
+    assert len(reader.pages) > 60
+    for page in course.toc():
+        catalogue = {
+            m.id: m.string for m in i18n.messages(i18n.read(i18n.LOCALES / "ja" / "LC_MESSAGES" / f"{page}.po"))
+        }
+        title = re.sub(r"\s+", "", unicodedata.normalize("NFKC", catalogue[_title(page)]))
+        assert title in text, f"{page}: {title!r} not in the Japanese PDF"
+    assert "択捉島/イトゥルップ島" in text  # 択捉島／イトゥルップ島, after NFKC
+    assert _title("chapters/07-crimea-new-approach-2014-2016").replace(" ", "") not in text

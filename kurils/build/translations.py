@@ -420,9 +420,12 @@ def write_build_catalogues(language: str) -> Path:
     return out
 
 
-def build(language: str, extra: Path, strict: bool = True, all_pages: bool = False) -> Path:
-    """Build the site in ``language`` into _build/i18n/LANG/_build/html (the English build's execution cache),
-    serving the files in ``extra`` as they are (its downloads: the exercise notebooks in its language)."""
+def build(
+    language: str, extra: Path | None, strict: bool = True, all_pages: bool = False, builder: str = "html"
+) -> Path:
+    """Build the site in ``language`` into _build/i18n/LANG/_build/BUILDER (the English build's execution
+    cache), serving the files in ``extra`` as they are (its downloads: the exercise notebooks in its language).
+    The ``singlehtml`` builder makes the one page that ``kurils pdf`` prints."""
     out = write_build_catalogues(language)
     work = BUILD / "i18n" / language
     config = _derived_config(
@@ -431,7 +434,7 @@ def build(language: str, extra: Path, strict: bool = True, all_pages: bool = Fal
         locale_dirs=[str(out)],
         gettext_compact=False,
         gettext_uuid=False,
-        html_extra_path=[str(extra)],
+        **({"html_extra_path": [str(extra)]} if extra else {}),
     )
     result = book.jupyter_book(
         "--config",
@@ -440,10 +443,11 @@ def build(language: str, extra: Path, strict: bool = True, all_pages: bool = Fal
         str(work),
         *(["-nW", "--keep-going"] if strict else []),
         *(["--all"] if all_pages else []),
+        *(["--builder", builder] if builder != "html" else []),
     )
     if result.returncode != 0:
         raise SystemExit(f"the {LANGUAGES[language]} site did not build cleanly (exit {result.returncode}); see above.")
-    return work / "_build" / "html"
+    return work / "_build" / builder
 
 
 def todo(language: str, page: str) -> dict[str, str]:
