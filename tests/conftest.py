@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kurils.build import buildlock, site
+from kurils.build import site
 from kurils.grading import release
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,20 +20,21 @@ def built_site() -> Path:
 
 
 @pytest.fixture(scope="session")
-def _release(tmp_path_factory) -> tuple[dict[str, Path], dict[str, Path]]:
-    """Release the masters once per test process, in a work folder of its own; keep the solution notebooks
-    otter wrote there. The autograder zips go to _build/autograder, as ``kurils release`` writes them (under
-    the build lock: a site build in another process writes them too)."""
+def _release(tmp_path_factory) -> tuple[dict[str, Path], dict[str, Path], Path]:
+    """Release the masters once per test process, in folders of its own (so it need not wait for a site build
+    in the other process); keep the solution notebooks otter wrote. otter does not run the solutions' tests
+    here: grading each chapter's solution to full marks (test_exercises_chapters.py) checks the same."""
     base = tmp_path_factory.mktemp("release")
-    with buildlock.held():
-        students = release.release(ROOT / "exercises", base / "students", work=base / "work")
+    students = release.release(
+        ROOT / "exercises", base / "students", base / "autograder", run_tests=False, work=base / "work"
+    )
     solutions = {}
     for name in students:
         solution = base / "work" / name / "dist" / "autograder" / f"{name}.ipynb"
         solutions[name] = base / "solutions" / name / f"{name}.ipynb"
         solutions[name].parent.mkdir(parents=True)
         shutil.copyfile(solution, solutions[name])
-    return students, solutions
+    return students, solutions, base / "autograder"
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +47,12 @@ def released(_release) -> dict[str, Path]:
 def solutions(_release) -> dict[str, Path]:
     """Each chapter's solution notebook (the master with its answers, as otter assign ran it)."""
     return _release[1]
+
+
+@pytest.fixture(scope="session")
+def autograder(_release) -> Path:
+    """The folder of the autograder zips (``NAME.zip``, with the hidden tests) of that release."""
+    return _release[2]
 
 
 @pytest.fixture(scope="session")

@@ -135,7 +135,7 @@ def _lying(student: Path, zip_path: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def every_chapter(released, solutions, tmp_path_factory):
+def every_chapter(released, solutions, autograder, tmp_path_factory):
     """Each chapter's solution notebook, unanswered student notebook and lying notebook, graded in one run."""
     folder = tmp_path_factory.mktemp("all-chapters")
     for name, student in released.items():
@@ -145,7 +145,7 @@ def every_chapter(released, solutions, tmp_path_factory):
         (folder / f"unanswered-{name}").mkdir()
         shutil.copyfile(student, folder / f"unanswered-{name}" / f"{name}.ipynb")
         (folder / f"lying-{name}").mkdir()
-        lying = _lying(student, release.AUTOGRADER / f"{name}.zip")
+        lying = _lying(student, autograder / f"{name}.zip")
         (folder / f"lying-{name}" / f"{name}.ipynb").write_text(json.dumps(lying), encoding="utf-8")
     book = run.grade(folder, MASTERS, tmp_path_factory.mktemp("all-grades"), time_limit=120, jobs=2)
     results = json.loads((book.parent / "results.json").read_text(encoding="utf-8"))
@@ -187,14 +187,14 @@ def test_answers_that_lie_about_equality_type_truth_or_hash_score_nothing_and_sa
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["ch01"])  # the map, multiple choice, numbers and orderings
-def test_the_autograder_zip_grades_as_kurils_grade_does(every_chapter, released, solutions, tmp_path, name):
+def test_the_autograder_zip_grades_as_kurils_grade_does(every_chapter, released, solutions, autograder, tmp_path, name):
     """The zip's own entry point (what Gradescope and otter's Docker grading run), run here without Docker."""
     import pickle
     import subprocess
     import sys
     import zipfile
 
-    zip_path = release.AUTOGRADER / f"{name}.zip"
+    zip_path = autograder / f"{name}.zip"
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(tmp_path / "source")
         assert any(n.endswith(".whl") for n in archive.namelist()), "the zip carries the course package"

@@ -184,7 +184,15 @@ def test_a_missing_translation_falls_back_to_english():
 
 @pytest.mark.slow
 def test_a_japanese_release_reads_in_japanese_keeps_the_code_and_is_graded_by_the_english_masters(tmp_path, released):
-    written = release.release(ROOT / "exercises", tmp_path / "out", tmp_path / "private", chapter=1, language="ja")
+    written = release.release(
+        ROOT / "exercises",
+        tmp_path / "out",
+        tmp_path / "private",
+        1,
+        run_tests=False,
+        language="ja",
+        work=tmp_path / "work",
+    )
     student = nbformat.read(written["ch01"], as_version=4)
     english = nbformat.read(released["ch01"], as_version=4)
     text = "\n".join(cell.source for cell in student.cells if cell.cell_type == "markdown")
@@ -213,7 +221,7 @@ def test_a_japanese_release_reads_in_japanese_keeps_the_code_and_is_graded_by_th
 
     submissions = tmp_path / "submissions"
     submissions.mkdir()
-    solution = ROOT / "_build" / "assign" / "ch01-ja" / "dist" / "autograder" / "ch01.ipynb"
+    solution = tmp_path / "work" / "ch01-ja" / "dist" / "autograder" / "ch01.ipynb"  # the Japanese solution
     shutil.copyfile(solution, submissions / "yuki.ipynb")
     book = run.grade(submissions, ROOT / "exercises", tmp_path / "grades", time_limit=60, chapter=1, jobs=1)
     with book.open(encoding="utf-8") as handle:

@@ -11,8 +11,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browsing import SCREENSHOTS
 
-from kurils import course
+from kurils import course, i18n
 from kurils.build import site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,11 +48,18 @@ def _visit(browser, url: str):
 
 
 def test_every_page_works_with_outside_requests_blocked(built_site, server, browser):
+    """Every page in every language, with no console error and nothing asked of another host; each English
+    page also leaves a full-page screenshot in _build/screenshots for a person to look at."""
     pages = _all_pages(built_site)
-    assert {"search.html", "genindex.html", "chapters/01-islands.html"} <= set(pages)
+    assert {"search.html", "genindex.html", "chapters/01-islands.html", "ja/chapters/01-islands.html"} <= set(pages)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     font_hosts = set()
     for relative in pages:
         page, aborted, errors, fonts = _visit(browser, f"{server}/{relative}")
+        if relative.split("/")[0] not in i18n.TRANSLATIONS and relative not in ("search.html", "genindex.html"):
+            page.wait_for_timeout(300)
+            shot = SCREENSHOTS / (relative.replace("/", "_").removesuffix(".html") + ".png")
+            page.screenshot(path=str(shot), full_page=True, timeout=120_000)  # long pages, busy machines
         page.close()
         assert aborted == [], f"{relative} asked for {len(aborted)} outside resources: {aborted}"
         assert errors == [], f"{relative} logged {errors}"

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from browsing import SCREENSHOTS, choose_wrong_then_right, open_page
 
-from kurils import data, i18n, selfcheck
+from kurils import data, selfcheck
 from kurils.build import chapters
 from kurils.grading import masters
 
@@ -81,22 +81,6 @@ def test_the_site_contains_no_solution_or_hidden_test(built_site):
             for master in found.values():
                 leaked = masters.leaks(text, master)
                 assert leaked == [], f"{path.relative_to(built_site)} leaks {leaked}"
-
-
-def test_every_page_loads_offline_without_console_errors(built_site, server, browser):
-    """The English pages, each with a full-page screenshot for a person to look at. The Japanese and
-    Russian pages are loaded and checked the same way, without screenshots, by tests/test_offline.py."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pages = [page for page in _pages(built_site) if page.split("/")[0] not in i18n.TRANSLATIONS]
-    assert pages and "chapters/01-islands.html" in pages
-    for relative in pages:
-        page, outside, errors = open_page(browser, f"{server}/{relative}")
-        page.wait_for_timeout(300)
-        shot = SCREENSHOTS / (relative.replace("/", "_").removesuffix(".html") + ".png")
-        page.screenshot(path=str(shot), full_page=True, timeout=120_000)  # long pages, busy machines
-        page.close()
-        assert outside == [], f"{relative} requested {outside}"
-        assert errors == [], f"{relative} logged {errors}"
 
 
 def test_the_island_map_responds_to_clicks_and_buttons_with_no_kernel(server, browser):
