@@ -206,7 +206,7 @@ def test_a_japanese_release_reads_in_japanese_keeps_the_code_and_is_graded_by_th
     assert code == [cell.source for cell in english.cells if cell.cell_type == "code"], "the same code and checks"
     assert "# HIDDEN" not in written["ch01"].read_text(encoding="utf-8")
     # Run the notebook up to its first check, unanswered: the check answers in Japanese.
-    first_check = next(i for i, cell in enumerate(student.cells) if "grader.check(" in cell.source)
+    first_check = next(i for i, c in enumerate(student.cells) if c.cell_type == "code" and "grader.check(" in c.source)
     from nbclient import NotebookClient
 
     start = nbformat.v4.new_notebook(cells=student.cells[: first_check + 1], metadata=student.metadata)
