@@ -173,7 +173,7 @@ class Figure:
     def _figure_html(self) -> str:
         return (
             f'<figure class="kurils-figure">{self.svg}'
-            f"<figcaption>{escape(self.caption)}"
+            f"<figcaption>{escape(self.caption)} "  # a space: where no style sheet puts the source on its own line
             f'<span class="kurils-figure-source">{self.source_html}</span></figcaption></figure>'
         )
 
@@ -1267,11 +1267,11 @@ def island_population(population: pd.DataFrame | None = None) -> Figure:
 def kuril_programme_budgets(programmes: pd.DataFrame | None = None) -> Figure:
     """Chapter 1: each federal programme for the Kurils as a bar over its years, labelled with its announced budget."""
     programmes = (data.load("kuril_programmes") if programmes is None else programmes).sort_values("first_year")
-    fig, ax = plt.subplots(figsize=(WIDTH, 1.2 + 0.55 * len(programmes)))
+    fig, ax = plt.subplots(figsize=(WIDTH, 1.2 + 0.8 * len(programmes)))
     labels = []
     for i, (_, row) in enumerate(programmes.iterrows()):
         y = len(programmes) - 1 - i
-        ax.barh(y, row["last_year"] - row["first_year"] + 1, left=row["first_year"], height=0.55, color=PALETTE[i])
+        ax.barh(y, row["last_year"] - row["first_year"] + 1, left=row["first_year"], height=0.4, color=PALETTE[i])
         parts = []
         if pd.notna(row["federal_rub_bn"]):
             parts.append(tr("federal {amount}", amount=f"{row['federal_rub_bn']:g}"))
@@ -1279,7 +1279,10 @@ def kuril_programme_budgets(programmes: pd.DataFrame | None = None) -> Figure:
             parts.append(tr("all sources {amount}", amount=f"{row['total_rub_bn']:g}"))
         budget = tr("{amounts} bn roubles", amounts=tr(", ").join(parts)) if parts else tr("budget not found")
         labels.append(f"{row['first_year']}–{row['last_year']}: {budget}")
-        ax.text(row["first_year"] + 0.3, y, labels[-1], va="center", fontsize=9.5, color="#ffffff")
+        # Above its bar, from the left edge, in the text colour: a short bar cannot hold the label (white on
+        # white past its end), and a label starting at a late bar would run past the chart.
+        shown = textwrap.fill(labels[-1], 52)  # a long label (Russian) on two lines, not past the chart's edge
+        ax.text(programmes["first_year"].min() - 0.5, y + 0.25, shown, va="bottom", fontsize=9.5, linespacing=1.1)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.set_xlim(programmes["first_year"].min() - 0.5, programmes["last_year"].max() + 1.5)
