@@ -95,10 +95,20 @@ def translated_text(markdown: str, language: str, catalogue: str) -> str:
 
 
 def read(path: Path):
-    from babel.messages.pofile import read_po
+    from babel.messages.pofile import denormalize, read_po
 
     with path.open("rb") as handle:
-        return read_po(handle, abort_invalid=True)
+        catalogue = read_po(handle, abort_invalid=True)
+    # babel (2.19) reads a fuzzy message's "#| msgid" line (the English it was translated from) back as a
+    # translator's comment "| msgid ...", which every later write would keep: put it back, or drop it once
+    # the message is no longer fuzzy.
+    for message in messages(catalogue):
+        previous = [comment[2:] for comment in message.user_comments if comment.startswith("| ")]
+        if previous:
+            message.user_comments = [comment for comment in message.user_comments if not comment.startswith("| ")]
+            text = "\n".join(previous)
+            message.previous_id = [denormalize(text[6:])] if message.fuzzy and text.startswith("msgid ") else []
+    return catalogue
 
 
 def messages(catalogue) -> list:

@@ -67,6 +67,13 @@ def test_changed_english_becomes_fuzzy_and_removed_english_goes(tmp_path, monkey
     row = translations.progress("ja")[0]
     assert (row.total, row.translated, row.fuzzy) == (2, 1, 1)
     assert translations.todo("ja", "kernel/quizzes/ch99") == {"0": "Which island is the largest?"}
+    path = i18n.kernel_catalogue("ja", "quizzes/ch99")
+    assert '#| msgid "Which island is largest?"' in path.read_text(encoding="utf-8"), "the translator sees the old text"
+    translations.update_kernel(["ja"])  # read and written again: the old text stays where it belongs
+    assert '#| msgid "Which island is largest?"' in path.read_text(encoding="utf-8")
+    assert "# |" not in path.read_text(encoding="utf-8")
+    translations.fill("ja", "kernel/quizzes/ch99", {"0": "一番大きな島は？"})
+    assert "Which island is largest?" not in path.read_text(encoding="utf-8"), "gone once translated again"
     with pytest.raises(SystemExit, match="no 'ja' catalogue for page 'nope'"):
         translations.todo("ja", "nope")
 

@@ -274,7 +274,11 @@ def update_kernel(languages: list[str] | None = None) -> None:
         for language in languages or TRANSLATIONS:
             path = kernel_catalogue(language, name)
             catalogue = read(path) if path.exists() else Catalog(locale=language, fuzzy=False, creation_date=STAMP)
+            previous = {m.id: m.previous_id for m in messages(catalogue) if m.fuzzy and m.previous_id}
             catalogue.update(template, no_fuzzy_matching=False)
+            for message in messages(catalogue):  # babel forgets the old English of a message still fuzzy
+                if message.fuzzy and not message.previous_id and message.id in previous:
+                    message.previous_id = previous[message.id]
             catalogue.obsolete.clear()
             write(catalogue, path)
 
