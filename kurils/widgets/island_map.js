@@ -1,100 +1,62 @@
 // Front-end of kurils.widgets.IslandMap: adds clicks, hover and group buttons to
 // the SVG drawn in Python. Runs the same in JupyterLab and on the static site.
-// The map speaks the page's language: its own words below, the data's from the model's `translations`.
+// The map speaks the page's language (words.js): its own words are the tr() calls below (locales/LANG/kernel/
+// widgets/words), the data's come from the model's `translations` too (kernel/labels).
 
-// The widget's own words; `{n}` and the like are filled in. Numbers are written the same in all three.
-const WORDS = {
-  en: {
-    controls: "Highlight a group of islands", clear: "Clear", area: "Area", sourcesGive: "sources give",
-    residents1945: "Japanese residents, {year}", residentsNow: "Residents under Russian administration, {year}",
-    distance: "Distance", kmFrom: "{km} km from {place}", none: "no civilian residents", about: "about {n}",
-    combinedArea: "Combined area", share: "Share of the four islands' area", residents1945All: "Japanese residents, 1945",
-    residentsNowAll: "Residents now (latest figures)",
-    hint: "Click an island, or a button above, to see its names, area and people.",
-    legend: "Lines on the map (lines at sea are schematic)", about_lines: "About these lines and their sources",
-    sources: "Sources", schematic: "schematic",
-  },
-  ja: {
-    controls: "島のグループを強調表示", clear: "解除", area: "面積", sourcesGive: "資料により",
-    residents1945: "日本人居住者（{year}年）", residentsNow: "ロシア施政下の居住者（{year}年）",
-    distance: "距離", kmFrom: "{place}から{km} km", none: "民間人の居住者なし", about: "約{n}人",
-    combinedArea: "合計面積", share: "四島の面積に占める割合", residents1945All: "日本人居住者（1945年）",
-    residentsNowAll: "現在の居住者（最新の数字）",
-    hint: "島、または上のボタンをクリックすると、その島の名称・面積・人口が表示される。",
-    legend: "地図上の線（海上の線は模式的なもの）", about_lines: "これらの線とその出典について",
-    sources: "出典", schematic: "模式図",
-  },
-  ru: {
-    controls: "Выделить группу островов", clear: "Сбросить", area: "Площадь", sourcesGive: "по разным источникам",
-    residents1945: "Японские жители, {year}", residentsNow: "Жители под управлением России, {year}",
-    distance: "Расстояние", kmFrom: "{km} км от: {place}", none: "гражданского населения нет", about: "около {n}",
-    combinedArea: "Общая площадь", share: "Доля в площади четырёх островов", residents1945All: "Японские жители, 1945",
-    residentsNowAll: "Жители сейчас (последние данные)",
-    hint: "Нажмите на остров или на кнопку выше, чтобы увидеть его названия, площадь и население.",
-    legend: "Линии на карте (линии на море схематичны)", about_lines: "Об этих линиях и их источниках",
-    sources: "Источники", schematic: "схематично",
-  },
-};
-const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
-
-const number = (value) => (value == null ? "—" : Math.round(value).toLocaleString("en"));
-const km = (value) => value.toLocaleString("en", { maximumFractionDigits: 1 });
+// Russian writes 1 490 and 22,5 (as the figures and the Russian text do), English and Japanese 1,490 and 22.5.
+const numbers = (code) => (value) =>
+  value == null ? "—" : Math.round(value).toLocaleString("en").replaceAll(",", code === "ru" ? "\u00a0" : ",");
+const decimals = (code) => (value) =>
+  value.toLocaleString("en", { maximumFractionDigits: 1 }).replace(".", code === "ru" ? "," : ".");
 
 // The course's name pair: Japanese name first, a fixed order that carries no claim.
 const pair = (i) => (i.name_ja_en === i.name_ru_en ? i.name_ja_en : `${i.name_ja_en}/${i.name_ru_en}`);
 
-function islandDetails(island, say, tr, h) {
+function islandDetails(island, tr, number, km, h) {
   const area = island.area_km2_min === island.area_km2_max
-    ? `${number(island.area_km2)} km²`
-    : `${number(island.area_km2)} km² (${say.sourcesGive} ${number(island.area_km2_min)}–${number(island.area_km2_max)})`;
-  const now = island.pop_now === 0 ? say.none : fill(say.about, { n: number(island.pop_now) });
+    ? `${number(island.area_km2)} ${tr("km²")}`
+    : `${number(island.area_km2)} ${tr("km²")} (${tr("sources give")} ${number(island.area_km2_min)}–${number(island.area_km2_max)})`;
+  const now = island.pop_now === 0 ? tr("no civilian residents") : tr("about {n}", { n: number(island.pop_now) });
   return `
     <${h}>${tr(pair(island))}</${h}>
     <p class="names"><span lang="ja">${island.name_ja}</span> (${island.name_ja_romaji}) ·
        <span lang="ru">${island.name_ru}</span> (${island.name_ru_translit})</p>
     <dl>
-      <dt>${say.area}</dt><dd>${area}</dd>
-      <dt>${fill(say.residents1945, { year: island.pop_1945_date.slice(0, 4) })}</dt><dd>${number(island.pop_1945)}</dd>
-      <dt>${fill(say.residentsNow, { year: island.pop_now_year })}</dt><dd>${now}</dd>
-      <dt>${say.distance}</dt><dd>${fill(say.kmFrom, { km: km(island.distance_km), place: tr(island.distance_from) })}</dd>
+      <dt>${tr("Area")}</dt><dd>${area}</dd>
+      <dt>${tr("Japanese residents, {year}", { year: island.pop_1945_date.slice(0, 4) })}</dt><dd>${number(island.pop_1945)}</dd>
+      <dt>${tr("Residents under Russian administration, {year}", { year: island.pop_now_year })}</dt><dd>${now}</dd>
+      <dt>${tr("Distance")}</dt><dd>${tr("{km} km from {place}", { km: km(island.distance_km), place: tr(island.distance_from) })}</dd>
     </dl>`;
 }
 
-function groupDetails(chosen, all, say, tr, h) {
+function groupDetails(chosen, all, tr, number, km, h) {
   const sum = (rows, key) => rows.reduce((total, row) => total + row[key], 0);
   const share = (100 * sum(chosen, "area_km2")) / sum(all, "area_km2");
   return `
     <${h}>${chosen.map((i) => tr(pair(i))).join(" + ")}</${h}>
     <dl>
-      <dt>${say.combinedArea}</dt><dd>${number(sum(chosen, "area_km2"))} km²</dd>
-      <dt>${say.share}</dt><dd>${share.toFixed(1)}%</dd>
-      <dt>${say.residents1945All}</dt><dd>${number(sum(chosen, "pop_1945"))}</dd>
-      <dt>${say.residentsNowAll}</dt><dd>${fill(say.about, { n: number(sum(chosen, "pop_now")) })}</dd>
+      <dt>${tr("Combined area")}</dt><dd>${number(sum(chosen, "area_km2"))} ${tr("km²")}</dd>
+      <dt>${tr("Share of the four islands' area")}</dt><dd>${km(share)}%</dd>
+      <dt>${tr("Japanese residents, 1945")}</dt><dd>${number(sum(chosen, "pop_1945"))}</dd>
+      <dt>${tr("Residents now (latest figures)")}</dt><dd>${tr("about {n}", { n: number(sum(chosen, "pop_now")) })}</dd>
     </dl>`;
-}
-
-// The page's language (the nearest lang attribute: the page's, or a notebook's), if the map speaks it.
-function language(el, model) {
-  const code = ((el.closest("[lang]") || document.documentElement).getAttribute("lang") || "en").slice(0, 2);
-  return code in WORDS && (code === "en" || (model.get("translations") || {})[code]) ? code : "en";
 }
 
 function render({ model, el }) {
   el.classList.add("kurils-island-map");
-  const code = language(el, model);
-  const say = WORDS[code];
-  const words = code === "en" ? {} : model.get("translations")[code];
-  const tr = (text) => words[text] || text;
+  const { language: code, tr } = speaker(el, model);
+  const number = numbers(code);
+  const km = decimals(code);
   const h = headingTag(el);
   el.innerHTML = `
-    <div class="controls" role="group" aria-label="${say.controls}"></div>
+    <div class="controls" role="group" aria-label="${tr("Highlight a group of islands")}"></div>
     <div class="body"><div class="map">${model.get("svg")}</div>
     <div class="info" aria-live="polite"></div></div>`;
   if (code !== "en") {
     // The drawing's words (labels, titles, names) from the data, in the page's language.
     const lines = model.get("lines") || [];
     const schematic = (text) => {
-      if (text.endsWith(" (schematic)")) return `${tr(text.slice(0, -12))} (${say.schematic})`;
+      if (text.endsWith(" (schematic)")) return `${tr(text.slice(0, -12))} (${tr("schematic")})`;
       const line = lines.find((l) => text === `${l.label}: ${l.description}`);
       return line ? `${tr(line.label)}: ${tr(line.description)}` : tr(text);
     };
@@ -102,7 +64,6 @@ function render({ model, el }) {
       if (!node.children.length) node.textContent = schematic(node.textContent);
     }
     for (const node of el.querySelectorAll(".map [aria-label]")) node.setAttribute("aria-label", schematic(node.getAttribute("aria-label")));
-    el.setAttribute("lang", code);
   }
   const controls = el.querySelector(".controls");
   const info = el.querySelector(".info");
@@ -119,7 +80,7 @@ function render({ model, el }) {
   }
   const clear = document.createElement("button");
   clear.type = "button";
-  clear.textContent = say.clear;
+  clear.textContent = tr("Clear");
   clear.addEventListener("click", () => setSelected([]));
   controls.append(clear);
 
@@ -141,10 +102,10 @@ function render({ model, el }) {
       const active = group && group.ids.length === selected.length && group.ids.every((id) => selected.includes(id));
       button.classList.toggle("active", Boolean(active));
     }
-    if (hoverId) info.innerHTML = islandDetails(byId[hoverId], say, tr, h);
-    else if (selected.length === 1) info.innerHTML = islandDetails(byId[selected[0]], say, tr, h);
-    else if (selected.length > 1) info.innerHTML = groupDetails(selected.map((id) => byId[id]), islands, say, tr, h);
-    else info.innerHTML = `<p class="hint">${say.hint}</p>`;
+    if (hoverId) info.innerHTML = islandDetails(byId[hoverId], tr, number, km, h);
+    else if (selected.length === 1) info.innerHTML = islandDetails(byId[selected[0]], tr, number, km, h);
+    else if (selected.length > 1) info.innerHTML = groupDetails(selected.map((id) => byId[id]), islands, tr, number, km, h);
+    else info.innerHTML = `<p class="hint">${tr("Click an island, or a button above, to see its names, area and people.")}</p>`;
   }
 
   for (const path of el.querySelectorAll("path.island")) {
@@ -168,16 +129,16 @@ function render({ model, el }) {
   }
   model.on("change:selected", () => show(null));
   show(null);
-  legend(model, el, say, tr);
+  legend(model, el, tr);
 }
 
 // One checkbox per historical or present line; `layers` lists the ids shown.
-function legend(model, el, say, tr) {
+function legend(model, el, tr) {
   const lines = model.get("lines") || [];
   if (!lines.length) return;
   const box = document.createElement("fieldset");
   box.className = "legend";
-  box.innerHTML = `<legend>${say.legend}</legend>`;
+  box.innerHTML = `<legend>${tr("Lines on the map (lines at sea are schematic)")}</legend>`;
   for (const line of lines) {
     const label = document.createElement("label");
     label.innerHTML = `<input type="checkbox" value="${line.id}">
@@ -186,8 +147,8 @@ function legend(model, el, say, tr) {
     box.append(label);
   }
   const about = document.createElement("details");
-  about.innerHTML = `<summary>${say.about_lines}</summary><dl>${lines
-    .map((l) => `<dt>${tr(l.label)}</dt><dd>${tr(l.description)} <span class="sources">${say.sources}: ${l.sources.join("; ")}.</span></dd>`)
+  about.innerHTML = `<summary>${tr("About these lines and their sources")}</summary><dl>${lines
+    .map((l) => `<dt>${tr(l.label)}</dt><dd>${tr(l.description)} <span class="sources">${tr("Sources")}: ${l.sources.join("; ")}.</span></dd>`)
     .join("")}</dl>`;
   el.querySelector(".body").append(box, about);
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from kurils import data, geography, i18n
+from kurils import data, geography
+from kurils.widgets import _common
 from kurils.widgets._common import esm
 
 WIDTH = 760
@@ -199,7 +200,7 @@ CREDITS = ("Outlines: Natural Earth 1:10m", "Outlines: Natural Earth 1:10m · li
 
 def texts() -> list[str]:
     """Every English text of the map that comes from the data or this module (the catalogue
-    ``locales/LANG/kernel/labels``); the widget's own words are in island_map.js."""
+    ``locales/LANG/kernel/labels``); the widget's own words are the ``tr("...")`` calls of island_map.js."""
     records = island_records()
     lines = geography.load_lines()["features"]
     found = [label for label, _ in GROUPS] + [pair(row) for row in records]
@@ -211,8 +212,9 @@ def texts() -> list[str]:
 
 
 def translations() -> dict[str, dict[str, str]]:
-    """Language -> English text -> its translation, for every language the outputs carry but English."""
-    return {code: i18n.kernel_translations(code, "labels") for code in i18n.output_languages() if code != "en"}
+    """Language -> English text -> its translation, for every language the outputs carry but English: the
+    map's data (``kernel/labels``) and its script's own words (``kernel/widgets/words``)."""
+    return _common.translations("labels")
 
 
 class IslandMap(anywidget.AnyWidget):
