@@ -81,6 +81,27 @@ def assert_messages(source: str) -> list[str]:
 #: messages are translated by the kernel catalogues ``locales/LANG/kernel/checks/chNN.po``.
 SENTENCES = {
     "ja": {
+        "a public check failed: {message}": "公開チェックに通りませんでした：{message}",
+        "a hidden check failed: {message}": "非公開チェックに通りませんでした：{message}",
+        "a hidden check failed": "非公開チェックに通りませんでした",
+        "a hidden check could not use your answer: {why}": "非公開チェックが解答を使えませんでした：{why}",
+        "not answered": "未解答",
+        "not answered ({missing} is not defined: did you run its cell?)": (
+            "未解答（{missing} が定義されていません。そのセルを実行しましたか）"
+        ),
+        "# Feedback for {student}: {assignment}": "# {student} さんへのフィードバック：{assignment}",
+        "Status: {status}": "状態：{status}",
+        "graded": "採点済み",
+        "Score: {total} / {out_of}": "得点：{total} / {out_of}",
+        "Score so far: {total} / {out_of} ({pending} points still to be marked by hand)": (
+            "現在の得点：{total} / {out_of}（手採点の {pending} 点はまだ採点されていません）"
+        ),
+        "by hand": "手採点",
+        "full marks": "満点",
+        "graded by hand by your teacher": "先生が手で採点します",
+        "graded by hand by your teacher. {rubric}": "先生が手で採点します。{rubric}",
+        "marked by hand": "先生が採点しました",
+        "marked by hand: {comment}": "先生が採点しました：{comment}",
         "{name}: not answered yet ({blank} is still ...).": (
             "{name}：まだ解答されていません（{blank} が ... のままです）。"
         ),
@@ -114,6 +135,27 @@ SENTENCES = {
         },
     },
     "ru": {
+        "a public check failed: {message}": "открытая проверка не пройдена: {message}",
+        "a hidden check failed: {message}": "скрытая проверка не пройдена: {message}",
+        "a hidden check failed": "скрытая проверка не пройдена",
+        "a hidden check could not use your answer: {why}": "скрытая проверка не смогла использовать ваш ответ: {why}",
+        "not answered": "ответа нет",
+        "not answered ({missing} is not defined: did you run its cell?)": (
+            "ответа нет (переменная {missing} не определена: вы выполнили её ячейку?)"
+        ),
+        "# Feedback for {student}: {assignment}": "# Отзыв для: {student}, {assignment}",
+        "Status: {status}": "Статус: {status}",
+        "graded": "оценено",
+        "Score: {total} / {out_of}": "Баллы: {total} из {out_of}",
+        "Score so far: {total} / {out_of} ({pending} points still to be marked by hand)": (
+            "Баллы пока: {total} из {out_of} (ещё {pending} б. преподаватель оценит вручную)"
+        ),
+        "by hand": "вручную",
+        "full marks": "полный балл",
+        "graded by hand by your teacher": "оценивает преподаватель вручную",
+        "graded by hand by your teacher. {rubric}": "оценивает преподаватель вручную. {rubric}",
+        "marked by hand": "оценено преподавателем",
+        "marked by hand: {comment}": "оценено преподавателем: {comment}",
         "{name}: not answered yet ({blank} is still ...).": "{name}: ответа ещё нет ({blank} — всё ещё ...).",
         "{name}: not answered yet ({blank} are still ...).": "{name}: ответа ещё нет ({blank} — всё ещё ...).",
         "{name}: not answered yet.": "{name}: ответа ещё нет.",
@@ -232,16 +274,53 @@ def names_used(code: str) -> set[str]:
     return {n for n in used - bound if not hasattr(builtins, n)}
 
 
-def check_messages(language: str) -> dict[str, str]:
-    """English -> ``language`` for the public checks' messages of every exercise (locales/LANG/kernel/checks)."""
+def check_messages(language: str, hidden: bool = False) -> dict[str, str]:
+    """English -> ``language`` for the public checks' messages of every exercise (locales/LANG/kernel/checks),
+    and with ``hidden`` the hidden checks' too (``checks-hidden``: in a clone of the course, not in the wheel)."""
     if language == "en":
         return {}
     from kurils import i18n
 
     words: dict[str, str] = {}
-    for path in sorted(i18n.kernel_catalogue(language, "checks/x", i18n.kernel_locales()).parent.glob("*.po")):
-        words |= i18n.kernel_translations(language, f"checks/{path.stem}")
+    for folder in ("checks-hidden", "checks") if hidden else ("checks",):  # a public message's own wins
+        for path in sorted(i18n.kernel_catalogue(language, f"{folder}/x", i18n.kernel_locales()).parent.glob("*.po")):
+            words |= i18n.kernel_translations(language, f"{folder}/{path.stem}")
     return words
+
+
+def said_in(language: str, reason: str, messages: dict[str, str]) -> str:
+    """A reason from :func:`reason` in ``language``, its check's message from ``messages`` (English -> the
+    language: :func:`check_messages`); a reason of another kind (an answer refused) stays as it is."""
+    if language == "en":
+        return reason
+    for kind in ("public", "hidden"):
+        failed, unusable = f"a {kind} check failed: ", f"a {kind} check could not use your answer: "
+        if reason.startswith(failed):
+            message = reason.removeprefix(failed)
+            return say(language, failed + "{message}", message=messages.get(message, message))
+        if reason.startswith(unusable):
+            return say(language, unusable + "{why}", why=say(language, reason.removeprefix(unusable)))
+        if reason == f"a {kind} check failed":
+            return say(language, reason)
+    missing = re.fullmatch(rf"{NOT_ANSWERED} \((\w+) is not defined: did you run its cell\?\)", reason)
+    if missing:
+        return say(language, "not answered ({missing} is not defined: did you run its cell?)", missing=missing[1])
+    return say(language, reason) if reason == NOT_ANSWERED else reason
+
+
+#: The language a released notebook was handed out in: its otter cell's ``checks.Notebook(..., language="ja")``.
+LANGUAGE_ARGUMENT = re.compile(r"checks\.Notebook\(.*\blanguage=[\"'](\w+)[\"']")
+
+
+def notebook_language(notebook: dict) -> str:
+    """The language of a submitted notebook (a dict as read from its JSON): ``ja`` or ``ru`` when it was
+    released with ``kurils release --language``, else ``en``."""
+    for cell in notebook.get("cells", []) if isinstance(notebook, dict) else []:
+        source = cell.get("source", "")
+        found = LANGUAGE_ARGUMENT.search("".join(source) if isinstance(source, list) else str(source))
+        if cell.get("cell_type") == "code" and found and found[1] in SENTENCES:
+            return found[1]
+    return "en"
 
 
 @functools.cache

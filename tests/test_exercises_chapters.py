@@ -86,9 +86,16 @@ def test_the_package_wheel_carries_the_data_but_no_solution_or_hidden_test(tmp_p
     assert any(name.endswith("share/kurils/data/geography/region.geojson") for name in files)
     assert any(name.endswith("share/kurils/quizzes/ch01.json") for name in files)  # the self-checks
     for language in ("ja", "ru"):  # what a student's kernel shows in Japanese or Russian
-        for catalogue in ("kernel/quizzes/ch01", "kernel/labels", "kernel/figures", "kernel/widgets/timeline"):
+        for catalogue in (
+            "kernel/quizzes/ch01",
+            "kernel/labels",
+            "kernel/figures",
+            "kernel/widgets/timeline",
+            "kernel/checks/ch01",
+        ):
             assert any(name.endswith(f"share/kurils/locales/{language}/{catalogue}.po") for name in files), catalogue
     assert not [name for name in files if "exercises" in name]
+    assert not [name for name in files if "checks-hidden" in name], "what the hidden checks say stays with the teacher"
     for master in masters.find(MASTERS).values():
         secrets = [t.splitlines()[0] for t in masters.hidden_tests(master)] + masters.solution_lines(master)
         for name, content in files.items():

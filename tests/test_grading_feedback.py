@@ -66,7 +66,7 @@ def test_a_passing_public_check_says_what_it_checked_and_not_all_passed():
     ],
 )
 def test_a_translated_hand_outs_checks_report_in_its_language(language, passed, failed):
-    english = masters.public_check_messages(MASTERS / "ch03" / "ch03.md")
+    english = masters.check_messages(MASTERS / "ch03" / "ch03.md")
     words = checks.check_messages(language)
     assert set(english) <= set(words), "every public check of ch03 has a translation"
     order, chronological = english[0], english[1]  # "order should be a list…", "order should run earliest first…"
@@ -84,6 +84,46 @@ def test_a_translated_hand_outs_checks_report_in_its_language(language, passed, 
     unusable = _case(">>> x\n", False, "Traceback (most recent call last):\nKeyError: 'id'")
     said = repr(checks.Report(SimpleNamespace(name="q3", test_case_results=[unusable]), language=language))
     assert checks.SENTENCES[language][checks.ERROR_SENTENCES["KeyError"]] in said and "your answer" not in said
+
+
+def test_the_feedback_file_is_in_the_language_the_notebook_was_handed_out_in():
+    from kurils.grading import gradebook
+
+    public = masters.check_messages(MASTERS / "ch03" / "ch03.md")[0]
+    hidden = masters.check_messages(MASTERS / "ch03" / "ch03.md", hidden=True)[0]
+    rubric = masters.questions(MASTERS / "ch01" / "ch01.md")["q6"]["rubric"]
+    result = gradebook.Result(
+        "yuki",
+        "ch01",
+        "graded",
+        scores={"q1": 0.0, "q2": 1.0, "q3": 0.0, "q6": None},
+        possible={"q1": 1.0, "q2": 1.0, "q3": 1.0, "q6": 3.0},
+        reasons={
+            "q1": [f"a public check failed: {public}", f"a hidden check failed: {hidden}"],
+            "q3": ["not answered (order is not defined: did you run its cell?)"],
+            "q6": [f"{gradebook.BY_HAND}. {rubric}"],
+        },
+    )
+    english = gradebook.feedback_text(result)
+    assert "# Feedback for yuki: ch01" in english and f"a hidden check failed: {hidden}" in english
+    for language, words in [("ja", ["得点", "満点", "手採点", "未解答"]), ("ru", ["Баллы", "полный балл", "вручную"])]:
+        result.language = language
+        said = gradebook.feedback_text(result)
+        messages = checks.check_messages(language, hidden=True)
+        assert hidden in messages and messages[hidden] in said and messages[public] in said, language
+        assert all(word in said for word in words), (language, said)
+        assert public not in said and hidden not in said and "Feedback for" not in said and rubric not in said
+    assert (
+        checks.notebook_language(
+            {"cells": [{"cell_type": "code", "source": ['grader = checks.Notebook("ch01.ipynb", language="ru")']}]}
+        )
+        == "ru"
+    )
+    assert (
+        checks.notebook_language({"cells": [{"cell_type": "code", "source": 'grader = checks.Notebook("ch01.ipynb")'}]})
+        == "en"
+    )
+    assert checks.notebook_language("not a notebook") == "en"
 
 
 def test_the_released_notebook_reports_each_check_in_a_line(tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -16,7 +15,7 @@ from browsing import SCREENSHOTS, open_page
 
 from kurils import course, data, i18n, selfcheck
 from kurils.build import neutrality, translations
-from kurils.grading import release, run
+from kurils.grading import masters, release, run
 from kurils.widgets import _common
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -229,11 +228,20 @@ def test_a_japanese_release_reads_in_japanese_keeps_the_code_and_is_graded_by_th
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     solution = tmp_path / "work" / "ch01-ja" / "dist" / "autograder" / "ch01.ipynb"  # the Japanese solution
-    shutil.copyfile(solution, submissions / "yuki.ipynb")
+    answered = nbformat.read(solution, as_version=4)  # the solution, with the hand-out's otter cell (its language)
+    (init,) = [c for c in answered.cells if c.cell_type == "code" and "grader = otter.Notebook(" in c.source]
+    init.source = next(
+        c.source for c in student.cells if c.cell_type == "code" and "grader = checks.Notebook(" in c.source
+    )
+    nbformat.write(answered, submissions / "yuki.ipynb")
     book = run.grade(submissions, ROOT / "exercises", tmp_path / "grades", time_limit=60, chapter=1, jobs=1)
     with book.open(encoding="utf-8") as handle:
         row = next(csv.DictReader(handle))
     assert float(row["total"]) == float(row["possible"]) - 3 > 0, "full marks but q6 (by hand), by the English masters"
+    feedback = (tmp_path / "grades" / "feedback" / "yuki-ch01.md").read_text(encoding="utf-8")
+    rubric = masters.questions(ROOT / "exercises" / "ch01" / "ch01.md")["q6"]["rubric"]
+    assert feedback.startswith("# yuki さんへのフィードバック：ch01") and "先生が手で採点します" in feedback, feedback
+    assert rubric not in feedback and "満点" in feedback, "the rubric and the marks in Japanese"
     with pytest.raises(SystemExit, match="no exercise notebooks in 'fr'"):
         release.release(ROOT / "exercises", tmp_path / "fr", tmp_path / "private-fr", chapter=1, language="fr")
 

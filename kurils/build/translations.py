@@ -232,7 +232,9 @@ def kernel_templates() -> dict[str, list[str]]:
     for path in sorted((ROOT / "exercises").glob("*/*.md")):
         if path.stem == path.parent.name:
             templates[f"exercises/{path.stem}"] = exercise_blocks(path)
-            templates[f"checks/{path.stem}"] = masters.public_check_messages(path)  # what grader.check says
+            templates[f"checks/{path.stem}"] = masters.check_messages(path)  # what grader.check says
+            # What only the feedback of `kurils grade` says: kept out of the wheel a student installs.
+            templates[f"checks-hidden/{path.stem}"] = masters.check_messages(path, hidden=True)
     return templates
 
 

@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from kurils import checks
 from kurils.grading import masters, report
 
 HEADER = ["student", "mark", "out_of", "comment"]
@@ -45,6 +46,8 @@ class Result:
     ids: dict[str, str] = field(default_factory=dict)
     #: Each auto-graded question's answer in a line, when short (for the class report).
     answers: dict[str, str] = field(default_factory=dict)
+    #: The language the notebook was handed out in (``kurils release --language``): its feedback's language.
+    language: str = "en"
 
     @property
     def total(self) -> float:
@@ -94,19 +97,55 @@ def status(r: Result) -> str:
     return f"{r.status}; {', '.join(r.unmarked)} to be graded by hand: {points:g} points still to be marked"
 
 
+#: The reason a written answer shows until it is marked (then the rubric, from the master).
+BY_HAND = "graded by hand by your teacher"
+#: ... and once it is marked (``kurils marks``), with the teacher's comment.
+MARKED = "marked by hand"
+
+
 def feedback_text(r: Result) -> str:
-    """A student's feedback, as Markdown: the score, then each question's points and reasons."""
-    lines = [f"# Feedback for {r.student}: {r.assignment}", "", f"Status: {r.status}", ""]
+    """A student's feedback, as Markdown: the score, then each question's points and reasons, in the
+    language the notebook was handed out in (a refused answer's reason and a run's errors stay English)."""
+
+    def say(sentence: str, **slots: str) -> str:
+        return checks.say(r.language, sentence, **slots)
+
+    messages = checks.check_messages(r.language, hidden=True)
+    rubrics = _rubrics(r.language, r.assignment)
+    first, *notes = r.status.split("; ")
+    status = "; ".join([say(first) if first == "graded" else first, *notes])
+    lines = [say("# Feedback for {student}: {assignment}", student=r.student, assignment=r.assignment), ""]
+    lines += [say("Status: {status}", status=status), ""]
+    total, out_of = f"{r.total:g}", f"{r.out_of:g}"
     if r.unmarked:
-        pending = sum(r.possible[q] for q in r.unmarked)
-        lines += [f"Score so far: {r.total:g} / {r.out_of:g} ({pending:g} points still to be marked by hand)", ""]
+        pending = f"{sum(r.possible[q] for q in r.unmarked):g}"
+        sentence = "Score so far: {total} / {out_of} ({pending} points still to be marked by hand)"
+        lines += [say(sentence, total=total, out_of=out_of, pending=pending), ""]
     else:
-        lines += [f"Score: {r.total:g} / {r.out_of:g}", ""]
+        lines += [say("Score: {total} / {out_of}", total=total, out_of=out_of), ""]
     for q in sorted(r.possible, key=lambda q: (len(q), q)):
-        score = "by hand" if r.scores.get(q) is None else f"{r.scores[q]:g} / {r.possible[q]:g}"
-        lines.append(f"- **{q}** ({score})" + ("" if q in r.reasons else ": full marks"))
-        lines.extend(f"  - {reason}" for reason in r.reasons.get(q, []))
+        score = say("by hand") if r.scores.get(q) is None else f"{r.scores[q]:g} / {r.possible[q]:g}"
+        lines.append(f"- **{q}** ({score})" + ("" if q in r.reasons else f": {say('full marks')}"))
+        for reason in r.reasons.get(q, []):
+            if reason.startswith(BY_HAND):
+                rubric = reason.removeprefix(BY_HAND).removeprefix(". ")
+                said = say(BY_HAND + ". {rubric}", rubric=rubrics.get(rubric, rubric)) if rubric else say(BY_HAND)
+            elif reason.startswith(MARKED + ": "):
+                said = say(MARKED + ": {comment}", comment=reason.removeprefix(MARKED + ": "))
+            elif reason == MARKED:
+                said = say(MARKED)
+            else:
+                said = checks.said_in(r.language, reason, messages)
+            lines.append(f"  - {said}")
     return "\n".join(lines) + "\n"
+
+
+def _rubrics(language: str, assignment: str) -> dict[str, str]:
+    """A master's rubric paragraphs (as :func:`masters.questions` gives them, on one line) in ``language``."""
+    from kurils import i18n
+
+    words = i18n.kernel_translations(language, f"exercises/{assignment}") if language != "en" else {}
+    return {" ".join(english.split()): " ".join(text.split()) for english, text in words.items()}
 
 
 def write(results: list[Result], out: Path, masters_by_name: dict[str, Path] | None = None) -> Path:
@@ -234,7 +273,7 @@ def merge(out: Path) -> Path:
         raise SystemExit("marks not merged; nothing was changed:\n  " + "\n  ".join(problems))
     for result, question, mark, comment in marks:
         result.scores[question] = mark
-        result.reasons[question] = [f"marked by hand: {comment}" if comment else "marked by hand"]
+        result.reasons[question] = [f"{MARKED}: {comment}" if comment else MARKED]
         if mark == result.possible[question] and not comment:
             result.reasons.pop(question)
     written = write(results, out)

@@ -69,15 +69,16 @@ def hidden_tests(master: Path) -> list[str]:
     ]
 
 
-def public_check_messages(master: Path) -> list[str]:
-    """The messages of a master's public checks, in order: what ``grader.check`` tells a student."""
+def check_messages(master: Path, hidden: bool = False) -> list[str]:
+    """The messages of a master's public checks (what ``grader.check`` tells a student), or with ``hidden``
+    of its hidden ones (what only the feedback of ``kurils grade`` shows), in order."""
     from kurils.checks import assert_messages
 
     found, in_tests = [], False
     for cell in read(master).cells:
         if cell.cell_type == "raw" and cell.source.startswith(("# BEGIN TESTS", "# END TESTS")):
             in_tests = cell.source.startswith("# BEGIN TESTS")
-        elif in_tests and cell.cell_type == "code" and not cell.source.lstrip().startswith("# HIDDEN"):
+        elif in_tests and cell.cell_type == "code" and cell.source.lstrip().startswith("# HIDDEN") == hidden:
             found += assert_messages(cell.source)
     return list(dict.fromkeys(found))
 

@@ -175,14 +175,14 @@ def grade_one(
     if assignment not in masters_by_name:
         return Result(student, assignment, f"not graded: no master for {assignment} (known: {', '.join(known)})")
 
-    result = Result(student, assignment, "graded")
+    result = Result(student, assignment, "graded", language=checks.notebook_language(notebook))
     spec = masters.questions(masters_by_name[assignment])
     for question, meta in spec.items():
         result.possible[question] = meta["points"]
         result.scores[question] = None if meta["manual"] else 0.0
         if meta["manual"]:
             rubric = meta.get("rubric")
-            result.reasons[question] = ["graded by hand by your teacher" + (f". {rubric}" if rubric else "")]
+            result.reasons[question] = [gradebook.BY_HAND + (f". {rubric}" if rubric else "")]
 
     if not problem and not any(
         cell.get("cell_type") == "code" and "".join(cell.get("source", "")).strip()
