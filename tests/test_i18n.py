@@ -98,6 +98,12 @@ def test_a_check_message_that_loses_a_name_of_the_students_code_is_named():
     lost = translations.problems(english, "引用元はキー「A」「B」を持つ辞書にしてください。.days、真、偽", code=True)
     assert lost == ["code words differ (keep quote_source, 'A', 'B', True, False as they are)"]
     assert translations.problems(english, "引用元", code=False) == []  # page text: only its markup is checked
+    assert (
+        translations.problems(
+            "not Japan's total minus Russia's", "日本の合計からロシアの合計を引いた値ではありません", code=True
+        )
+        == []
+    )
 
 
 def test_a_widget_word_that_loses_a_placeholder_is_named():

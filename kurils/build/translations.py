@@ -323,7 +323,7 @@ def progress(language: str) -> list[Progress]:
 
 #: What a check's message names in code and a translation keeps as it is: a quoted value ('etorofu'), a
 #: variable with an underscore (quote_source), True, False or None, an attribute (.days).
-CODE_WORD = re.compile(r"'[^']*'|\b[A-Za-z]\w*_\w*\b|\b(?:True|False|None)\b|(?<=\s)\.\w+")
+CODE_WORD = re.compile(r"(?<!\w)'[^']*'(?!\w)|\b[A-Za-z]\w*_\w*\b|\b(?:True|False|None)\b|(?<=\s)\.\w+")
 
 
 def problems(english: str, translation: str, code: bool = False) -> list[str]:
@@ -373,7 +373,9 @@ def check(language: str) -> list[str]:
         for message in messages(read(path)):
             if message.string:
                 # The exercise checks' messages name the student's code.
-                for problem in problems(message.id, message.string, code=page.startswith("kernel/checks/")):
+                for problem in problems(
+                    message.id, message.string, code=page.startswith(("kernel/checks/", "kernel/checks-hidden/"))
+                ):
                     report.append(f"{page}: {message.id[:60]!r}: {problem}")
     return report
 
