@@ -242,15 +242,13 @@ class Report:
         return lines + [f"  ✓ {m}" for m in what]
 
     def failure(self, said: str) -> str:
-        """One failed check's reason (from :func:`reason`) in the report's language."""
-        failed, unusable = "a public check failed: ", "a public check could not use your answer: "
+        """One failed check's reason (from :func:`reason`) in the report's language: a failed check by its
+        message alone, any other reason as :func:`said_in` words it."""
+        failed = "a public check failed: "
         if said.startswith(failed):
             message = said.removeprefix(failed)
             return self.messages.get(message, message)
-        if said.startswith(unusable):
-            why = said.removeprefix(unusable)
-            return say(self.language, unusable + "{why}", why=say(self.language, why))
-        return say(self.language, said)
+        return said_in(self.language, said, self.messages)
 
     def __repr__(self) -> str:
         return "\n".join(self.lines())
