@@ -25,7 +25,7 @@ help:
 # Python environment: re-installed when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -e '.[test]'  # modules compile when first imported
 	# JupyterLab in this environment opens the MyST chapters as notebooks (jupytext).
 	install -D -m 644 kurils/assets/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@

@@ -12,6 +12,10 @@ from kurils.course import BUILD, ROOT
 CACHE = BUILD / ".jupyter_cache"
 
 
-def jupyter_book(*args: str) -> subprocess.CompletedProcess:
-    """Run ``jupyter-book build ROOT ARGS`` with this environment's Jupyter Book."""
-    return subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), *args], cwd=ROOT)
+def jupyter_book(*args: str, capture: bool = False) -> subprocess.CompletedProcess:
+    """Run ``jupyter-book build ROOT ARGS`` with this environment's Jupyter Book; with ``capture``, its output
+    (standard output and errors, in order) is kept in the result's ``stdout`` instead of printed."""
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), *args]
+    if capture:
+        return subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.run(command, cwd=ROOT)

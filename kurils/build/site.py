@@ -170,7 +170,8 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
     shutil.copytree(EXTRA, out, dirs_exist_ok=True)
     if builder == "html":
         light.lighten(out)  # inline icons, no render-blocking scripts, versioned static files (issue 14)
-        for language in translations.site_languages()[1:]:  # the same pages in Japanese and Russian, at /ja/ and /ru/
+        editions = translations.site_languages()[1:]  # the same pages in Japanese and Russian, at /ja/ and /ru/
+        for language in editions:
             shutil.copytree(
                 EXTRA,
                 extra_files(language),
@@ -178,7 +179,16 @@ def _build_site(all_pages: bool, builder: str, strict: bool) -> Path:
                 ignore=shutil.ignore_patterns(notebooks.SITE_EXERCISES),
             )
             publish_exercises(language)  # the exercise notebooks in the page's language
-            edition = translations.build(language, extra_files(language), strict, all_pages)
+        # The editions' Sphinx builds are processes of their own that share only the execution cache, which
+        # they read: they run side by side (each uses one core; DECISIONS.md 25).
+        together = len(editions) > 1
+
+        def build_edition(language: str) -> Path:
+            return translations.build(language, extra_files(language), strict, all_pages, together=together)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            built = dict(zip(editions, pool.map(build_edition, editions), strict=True))
+        for language, edition in built.items():
             light.lighten(edition)
             shutil.rmtree(out / language, ignore_errors=True)
             shutil.copytree(edition, out / language)

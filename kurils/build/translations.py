@@ -429,11 +429,17 @@ def write_build_catalogues(language: str) -> Path:
 
 
 def build(
-    language: str, extra: Path | None, strict: bool = True, all_pages: bool = False, builder: str = "html"
+    language: str,
+    extra: Path | None,
+    strict: bool = True,
+    all_pages: bool = False,
+    builder: str = "html",
+    together: bool = False,
 ) -> Path:
     """Build the site in ``language`` into _build/i18n/LANG/_build/BUILDER (the English build's execution
     cache), serving the files in ``extra`` as they are (its downloads: the exercise notebooks in its language).
-    The ``singlehtml`` builder makes the one page that ``kurils pdf`` prints."""
+    The ``singlehtml`` builder makes the one page that ``kurils pdf`` prints. ``together``: other editions
+    are building at the same time, so Sphinx's output is printed in one piece when this build ends."""
     out = write_build_catalogues(language)
     work = BUILD / "i18n" / language
     config = _derived_config(
@@ -452,7 +458,10 @@ def build(
         *(["-nW", "--keep-going"] if strict else []),
         *(["--all"] if all_pages else []),
         *(["--builder", builder] if builder != "html" else []),
+        capture=together,
     )
+    if together:
+        print(f"--- the {LANGUAGES[language]} edition ---\n{result.stdout}", end="", flush=True)
     if result.returncode != 0:
         raise SystemExit(f"the {LANGUAGES[language]} site did not build cleanly (exit {result.returncode}); see above.")
     return work / "_build" / builder
