@@ -96,19 +96,27 @@ def test_a_page_draws_the_same_with_the_used_styles_as_with_the_full_ones(
         name = route.request.url.split("?")[0].rsplit("/_static/", 1)[1].replace(".used.css", ".css")
         route.fulfill(path=built_site / "_static" / name, content_type="text/css")
 
-    shots = []
-    for swap in (False, True):
+    def shot(swap: bool) -> bytes:
         context = browser.new_context(viewport=viewport, color_scheme=scheme, reduced_motion="reduce")
         if swap:
             context.route("**/*.used.css*", full_sheet)
         tab = context.new_page()
         tab.goto(f"{server}/{page}", wait_until="networkidle")
         tab.wait_for_timeout(400)
-        shots.append(tab.screenshot(full_page=True, animations="disabled"))
+        taken = tab.screenshot(full_page=True, animations="disabled")
         context.close()
-    assert shots[0] == shots[1], (
-        f"{page} ({viewport['width']} px, {scheme}) draws differently with the full style sheets"
-    )
+        return taken
+
+    # A style the cut sheets lost shows in every pair. Chromium's capture of a 45,000-pixel page now and then
+    # differs from itself, style sheets aside (one run in four of this test, at 1a84311 as now), so a pair
+    # that differs is taken again, up to three pairs, before the test fails.
+    pairs = 0
+    while pairs < 3:
+        pairs += 1
+        if shot(False) == shot(True):
+            break
+    else:
+        pytest.fail(f"{page} ({viewport['width']} px, {scheme}) draws differently with the full style sheets")
 
 
 def test_lighthouse_reports_are_read_into_misses():
