@@ -13,6 +13,31 @@ from kurils.grading import release
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: The slowest test files, in the order the two test processes take them (``--no-loadscope-reorder``; the rest
+#: follow in their own order), so that both end together: one builds the site for the site's tests while the
+#: other grades every chapter, which needs no site; the PDF and the fresh install are not left for the end.
+SLOWEST_FIRST = [
+    "test_offline.py",
+    "test_exercises_chapters.py",
+    "test_exercises.py",
+    "test_pdf.py",
+    "test_reading.py",
+    "test_figures.py",
+    "test_phone.py",
+    "test_i18n.py",
+    "test_install.py",
+    "test_accessibility.py",
+    "test_lab.py",
+    "test_bench.py",
+    "test_site_explorers.py",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each file keeps its own order
+
+
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """Build the site once per test run, strictly (warnings are errors)."""
