@@ -57,6 +57,11 @@ def _open(browser, url: str, dark: bool = False):
     if dark:
         # The theme reads the reader's choice from localStorage before it paints the page.
         page.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    return _load(page, url)
+
+
+def _load(page, url: str):
+    """Show ``url`` in ``page``, its widgets drawn."""
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(300)
     return page
@@ -76,8 +81,7 @@ def tab(browser):
 
 @pytest.mark.parametrize("relative", toc_pages())
 def test_page_has_no_serious_accessibility_violations(server, tab, relative):
-    tab.goto(f"{server}/{relative}", wait_until="networkidle")
-    tab.wait_for_timeout(300)
+    _load(tab, f"{server}/{relative}")
     found = axe_violations(tab)
     skips = heading_skips(tab)
     assert found == [], f"{relative}:\n" + "\n".join(found)

@@ -110,9 +110,7 @@ def test_a_page_draws_the_same_with_the_used_styles_as_with_the_full_ones(
     # A style the cut sheets lost shows in every pair. Chromium's capture of a 45,000-pixel page now and then
     # differs from itself, style sheets aside (one run in four of this test, at 1a84311 as now), so a pair
     # that differs is taken again, up to three pairs, before the test fails.
-    pairs = 0
-    while pairs < 3:
-        pairs += 1
+    for _ in range(3):
         if shot(False) == shot(True):
             break
     else:
