@@ -25,7 +25,10 @@ help:
 # Python environment: re-installed when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -e '.[test]'  # modules compile when first imported
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -e '.[test]'
+	# Compiled once, on every core. Where PYTHONDONTWRITEBYTECODE is set (as on CI), no process would keep
+	# what it compiled: every kernel and every build would compile pandas, otter, Sphinx... again each time.
+	$(BIN)/python -m compileall -qq -j 0 $(VENV)/lib || true  # a file that cannot compile fails when imported
 	# JupyterLab in this environment opens the MyST chapters as notebooks (jupytext).
 	install -D -m 644 kurils/assets/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
@@ -39,7 +42,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-setup: $(BIN)/.installed node_modules/.package-lock.json
+# The Python environment and the npm packages are set up side by side.
+setup:
+	@$(MAKE) --no-print-directory -j2 $(BIN)/.installed node_modules/.package-lock.json
 
 # Debian packages the browser tests, CJK screenshots and the grading sandbox need.
 system-deps:

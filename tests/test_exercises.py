@@ -127,11 +127,6 @@ def graded(released, solutions, tmp_path_factory):
         "unanswered": _submission(student),
         "wrong": _submission(solution, _set_cell("q5_answer =", 'q5_answer = "c"')),
         "raises": _submission(solution, _set_cell("total_area =", 'raise ValueError("oops")')),
-        "loops": _submission(solution, _set_cell("q5_answer =", "while True:\n    pass")),
-        "stubborn": _submission(
-            solution,
-            _set_cell("q5_answer =", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile 1:\n    pass"),
-        ),
         "chatty": _submission(solution, _set_cell("q5_answer =", "print('x' * 8_000_000)\nq5_answer = 'b'")),
         "nocode": {
             **_submission(student),
@@ -169,6 +164,28 @@ def graded(released, solutions, tmp_path_factory):
     return rows, out, folder, before
 
 
+@pytest.fixture(scope="module")
+def looping(solutions, tmp_path_factory):
+    """Two notebooks that loop, and one that does not, graded with a short time limit of their own (30 s, so
+    15 s for a cell): a loop takes the time limit it is given, and the other submissions need no short one."""
+    solution = solutions["ch01"]
+    folder = tmp_path_factory.mktemp("looping")
+    out = tmp_path_factory.mktemp("looping-grades")
+    notebooks = {
+        "loops": _submission(solution, _set_cell("q5_answer =", "while True:\n    pass")),
+        "stubborn": _submission(
+            solution,
+            _set_cell("q5_answer =", "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile 1:\n    pass"),
+        ),
+        "good": _submission(solution),
+    }
+    for name, notebook in notebooks.items():
+        (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    book = run.grade(folder, MASTERS, out, time_limit=30, chapter=1, jobs=2)
+    with book.open(encoding="utf-8") as handle:
+        return {row["student"]: row for row in csv.DictReader(handle)}, out
+
+
 def test_the_solution_scores_full_marks(graded):
     rows, *_ = graded
     assert float(rows["good"]["total"]) == float(rows["good"]["possible"]) - 3 > 0, "all but q6 (3 points, by hand)"
@@ -203,19 +220,22 @@ def test_a_raising_notebook_is_graded_and_the_status_names_the_cell(graded):
     assert rows["raises"]["q1"] == "0" and rows["raises"]["q5"] == "1"
 
 
-def test_a_looping_notebook_is_stopped_and_said_to_be(graded):
-    rows, *_ = graded
-    assert "did not finish within 30 s and was stopped" in rows["loops"]["status"]
+def test_a_looping_notebook_is_stopped_and_said_to_be(looping):
+    rows, out = looping
+    assert "did not finish within 15 s and was stopped" in rows["loops"]["status"]
     assert rows["loops"]["q5"] == "0"
     assert rows["loops"]["q1"] == "2", "answers before the looping cell still count"
+    look = (out / "report.html").read_text(encoding="utf-8").split("Needs a look", 1)[1]
+    assert "<strong>loops</strong>: cell" in look and "did not finish" in look
 
 
-def test_a_loop_that_ignores_interrupts_hits_the_time_limit_and_the_class_is_still_graded(graded):
-    rows, *_ = graded
-    assert rows["stubborn"]["status"].startswith("timed out: grading took longer than 60 s")
+def test_a_loop_that_ignores_interrupts_hits_the_time_limit_and_the_class_is_still_graded(looping):
+    rows, _ = looping
+    assert rows["stubborn"]["status"].startswith("timed out: grading took longer than 30 s")
     assert "stopped during cell" in rows["stubborn"]["status"]
     assert rows["stubborn"]["total"] == "0"
-    assert rows["wrong"]["status"].startswith("graded")
+    assert rows["good"]["status"].startswith("graded")
+    assert float(rows["good"]["total"]) == float(rows["good"]["possible"]) - 3, "all but the written q6"
 
 
 def test_a_notebook_that_writes_its_own_tests_gains_nothing(graded):
@@ -305,7 +325,7 @@ def test_the_class_report_names_the_commonest_wrong_answer_and_who_needs_a_look(
     for student, row in rows.items():
         if not row["status"].startswith("graded"):
             assert f"<strong>{student}</strong>: not graded" in look, student
-    assert "<strong>loops</strong>: cell" in look and "did not finish" in look
+    assert "<strong>good</strong>: to be marked by hand: q6" in look
 
 
 def test_written_answers_are_exported_one_file_per_question(graded):

@@ -141,22 +141,33 @@ def _lying(student: Path, zip_path: Path) -> dict:
     return notebook
 
 
-@pytest.fixture(scope="module")
-def every_chapter(released, solutions, autograder, tmp_path_factory):
-    """Each chapter's solution notebook, unanswered student notebook and lying notebook, graded in one run."""
+def _grade_each_chapter(kinds: dict, tmp_path_factory) -> dict:
+    """Grade one notebook of each kind for every chapter, ``{kind: chapter name -> notebook text}``, in one run."""
     folder = tmp_path_factory.mktemp("all-chapters")
-    for name, student in released.items():
-        solution = solutions[name]
-        (folder / f"solution-{name}").mkdir()
-        shutil.copyfile(solution, folder / f"solution-{name}" / f"{name}.ipynb")
-        (folder / f"unanswered-{name}").mkdir()
-        shutil.copyfile(student, folder / f"unanswered-{name}" / f"{name}.ipynb")
-        (folder / f"lying-{name}").mkdir()
-        lying = _lying(student, autograder / f"{name}.zip")
-        (folder / f"lying-{name}" / f"{name}.ipynb").write_text(json.dumps(lying), encoding="utf-8")
+    for kind, notebook_of in kinds.items():
+        for name in masters.find(MASTERS):
+            (folder / f"{kind}-{name}").mkdir()
+            (folder / f"{kind}-{name}" / f"{name}.ipynb").write_text(notebook_of(name), encoding="utf-8")
     book = run.grade(folder, MASTERS, tmp_path_factory.mktemp("all-grades"), time_limit=120, jobs=2)
     results = json.loads((book.parent / "results.json").read_text(encoding="utf-8"))
     return {(r["student"], r["assignment"]): gradebook.Result(**r) for r in results}
+
+
+@pytest.fixture(scope="module")
+def every_chapter(released, solutions, tmp_path_factory):
+    """Each chapter's solution notebook and unanswered student notebook, graded in one run."""
+    kinds = {
+        "solution": lambda name: solutions[name].read_text(encoding="utf-8"),
+        "unanswered": lambda name: released[name].read_text(encoding="utf-8"),
+    }
+    return _grade_each_chapter(kinds, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def lying(released, autograder, tmp_path_factory):
+    """Each chapter's lying notebook (:func:`_lying`), graded in one run."""
+    kinds = {"lying": lambda name: json.dumps(_lying(released[name], autograder / f"{name}.zip"))}
+    return _grade_each_chapter(kinds, tmp_path_factory)
 
 
 @pytest.mark.slow
@@ -177,24 +188,26 @@ def test_every_chapter_exercise_grades_its_solution_full_and_an_unanswered_noteb
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(masters.find(MASTERS)))
-def test_answers_that_lie_about_equality_type_truth_or_hash_score_nothing_and_say_why(every_chapter, name):
+def test_answers_that_lie_about_equality_type_truth_or_hash_score_nothing_and_say_why(lying, name):
     """Every auto-graded question of every chapter, answered with objects that claim to equal anything."""
     spec = masters.questions(masters.find(MASTERS)[name])
-    lying = every_chapter[(f"lying-{name}", name)]
-    assert lying.status.startswith("graded"), lying.status
+    result = lying[(f"lying-{name}", name)]
+    assert result.status.startswith("graded"), result.status
     for question, meta in spec.items():
         if meta["manual"]:
             continue
-        assert lying.scores[question] == 0, f"{name} {question}: a lying answer scored {lying.scores[question]}"
-        assert any("scored 0 because" in r and "not a plain value" in r for r in lying.reasons[question]), (
+        assert result.scores[question] == 0, f"{name} {question}: a lying answer scored {result.scores[question]}"
+        assert any("scored 0 because" in r and "not a plain value" in r for r in result.reasons[question]), (
             question,
-            lying.reasons[question],
+            result.reasons[question],
         )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["ch01"])  # the map, multiple choice, numbers and orderings
-def test_the_autograder_zip_grades_as_kurils_grade_does(every_chapter, released, solutions, autograder, tmp_path, name):
+def test_the_autograder_zip_grades_as_kurils_grade_does(
+    every_chapter, lying, released, solutions, autograder, tmp_path, name
+):
     """The zip's own entry point (what Gradescope and otter's Docker grading run), run here without Docker."""
     import pickle
     import subprocess
@@ -218,7 +231,7 @@ def test_the_autograder_zip_grades_as_kurils_grade_does(every_chapter, released,
         (root / "submission" / f"{name}.ipynb").write_text(text, encoding="utf-8")
         subprocess.run([sys.executable, str(root / "source" / "run_otter.py"), str(root)], check=True, timeout=600)
         results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
-        ours = every_chapter[(f"{student}-{name}", name)]
+        ours = {**every_chapter, **lying}[(f"{student}-{name}", name)]
         by_zip = {t["name"]: t["score"] for t in results["tests"]}
         assert by_zip == {q: s for q, s in ours.scores.items() if q in by_zip}, student
         spec = masters.questions(masters.find(MASTERS)[name])

@@ -74,17 +74,17 @@ def publish_exercises(language: str = "en") -> Path:
     )
     if not fresh:
         shutil.rmtree(target, ignore_errors=True)
+        # The site is public: otter's work and the autograder zips (the hidden tests) go to a temporary
+        # folder and are deleted; `kurils release` is what writes them for the teacher.
         with tempfile.TemporaryDirectory(prefix="kurils-autograder-") as private:
-            # A translated release's autograder zips are the English ones but for the text: not kept.
-            autograder = release.AUTOGRADER if language == "en" else Path(private)
             release.release(
                 ROOT / "exercises",
                 target,
-                autograder,
+                Path(private) / "autograder",
                 with_data=False,
                 run_tests=False,
                 language=language,
-                work=release.WORK,  # kept: the tests read the masters' solutions there
+                work=Path(private) / "work",
             )
     return target
 

@@ -16,7 +16,8 @@
   on the ``notebooks`` branch (kurils/build/notebooks.py).
 - sphinxcontrib-bibtex looks up its pybtex style plugins again for every {footcite}, and each
   look-up scans every installed package's entry points (about 0.05 s, most of a cold build's
-  Sphinx time; found by `kurils bench`). The look-ups are cached for the build.
+  Sphinx time; found by `kurils bench`). The look-ups are cached for the build, and so is each
+  entry's formatting, which it repeats at every {footcite}.
 - The "Show the code" toggles are named by their text, not "Toggle hidden content".
 - A run of citation markers ([3][4][5][6][9]) becomes one marker, [3–6, 9]: a long run broke the
   sentence it supported. Every footnote stays in the page's list of sources.
@@ -275,6 +276,29 @@ RESOLVE_AUTO = (
 )
 
 
+def _format_each_entry_once() -> None:
+    """sphinxcontrib-bibtex formats a source's entry again at every {footcite} of it, and a translated
+    build reads each cited paragraph twice (about 2,700 formattings of 200 entries, a fifth of that
+    build's time). The formatting depends only on the style, its options, the label and the entry,
+    none of which changes during a build, so each is formatted once."""
+    from pybtex.style.formatting import BaseStyle
+
+    if hasattr(BaseStyle.format_entry, "__wrapped__"):
+        return
+    format_entry = BaseStyle.format_entry
+    formatted: dict = {}
+
+    @functools.wraps(format_entry)
+    def once(self, label, entry, bib_data=None):
+        style = (type(self), type(self.name_style), type(self.label_style), type(self.sorting_style))
+        key = (*style, self.abbreviate_names, self.min_crossrefs, label, id(entry), id(bib_data))
+        if key not in formatted:  # the entry is kept with its formatting, so its id is not reused
+            formatted[key] = (entry, bib_data, format_entry(self, label, entry, bib_data))
+        return formatted[key][2]
+
+    BaseStyle.format_entry = once
+
+
 def setup(app):
     app.add_post_transform(GroupCitationMarkers)
     app.add_js_file(None, body=RESOLVE_AUTO, priority=100)
@@ -288,6 +312,7 @@ def setup(app):
     app.connect("html-page-context", _relative_404, priority=401)
     app.connect("html-page-context", _notebook_and_launch_links, priority=502)
     _cache_pybtex_plugins()
+    _format_each_entry_once()
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _name_code_toggles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
