@@ -27,8 +27,8 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -e '.[test]'
 	# Compiled once, on every core. Where PYTHONDONTWRITEBYTECODE is set (as on CI), no process would keep
-	# what it compiled: every kernel and every build would compile pandas, otter, Sphinx... again each time.
-	$(BIN)/python -m compileall -qq -j 0 $(VENV)/lib || true  # a file that cannot compile fails when imported
+	# what it compiled: every kernel and every build would compile pandas, otter, Sphinx, kurils... each time.
+	$(BIN)/python -m compileall -qq -j 0 -x '/tests?/' $(VENV)/lib kurils || true  # a file that cannot compile fails when imported
 	# JupyterLab in this environment opens the MyST chapters as notebooks (jupytext).
 	install -D -m 644 kurils/assets/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
