@@ -220,6 +220,7 @@ def test_a_raising_notebook_is_graded_and_the_status_names_the_cell(graded):
     assert rows["raises"]["q1"] == "0" and rows["raises"]["q5"] == "1"
 
 
+@pytest.mark.slow  # 30 s: the loops must run into their limits
 def test_a_looping_notebook_is_stopped_and_said_to_be(looping):
     rows, out = looping
     assert "did not finish within 15 s and was stopped" in rows["loops"]["status"]
@@ -229,6 +230,7 @@ def test_a_looping_notebook_is_stopped_and_said_to_be(looping):
     assert "<strong>loops</strong>: cell" in look and "did not finish" in look
 
 
+@pytest.mark.slow  # 30 s: the loops must run into their limits
 def test_a_loop_that_ignores_interrupts_hits_the_time_limit_and_the_class_is_still_graded(looping):
     rows, _ = looping
     assert rows["stubborn"]["status"].startswith("timed out: grading took longer than 30 s")
