@@ -224,6 +224,7 @@ def test_the_autograder_zip_grades_as_kurils_grade_does(
         "unanswered": released[name].read_text(encoding="utf-8"),
         "lying": json.dumps(_lying(released[name], zip_path)),
     }
+    graded = {**every_chapter, **lying}
     for student, text in notebooks_.items():
         root = tmp_path / student
         shutil.copytree(tmp_path / "source", root / "source")
@@ -231,7 +232,7 @@ def test_the_autograder_zip_grades_as_kurils_grade_does(
         (root / "submission" / f"{name}.ipynb").write_text(text, encoding="utf-8")
         subprocess.run([sys.executable, str(root / "source" / "run_otter.py"), str(root)], check=True, timeout=600)
         results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
-        ours = {**every_chapter, **lying}[(f"{student}-{name}", name)]
+        ours = graded[(f"{student}-{name}", name)]
         by_zip = {t["name"]: t["score"] for t in results["tests"]}
         assert by_zip == {q: s for q, s in ours.scores.items() if q in by_zip}, student
         spec = masters.questions(masters.find(MASTERS)[name])

@@ -74,17 +74,11 @@ def publish_exercises(language: str = "en") -> Path:
     )
     if not fresh:
         shutil.rmtree(target, ignore_errors=True)
-        # The site is public: otter's work and the autograder zips (the hidden tests) go to a temporary
-        # folder and are deleted; `kurils release` is what writes them for the teacher.
+        # The site is public: the autograder zips (the hidden tests) go to a temporary folder, and otter's
+        # work to release's own, both deleted; `kurils release` is what keeps them for the teacher.
         with tempfile.TemporaryDirectory(prefix="kurils-autograder-") as private:
             release.release(
-                ROOT / "exercises",
-                target,
-                Path(private) / "autograder",
-                with_data=False,
-                run_tests=False,
-                language=language,
-                work=Path(private) / "work",
+                ROOT / "exercises", target, Path(private), with_data=False, run_tests=False, language=language
             )
     return target
 

@@ -29,7 +29,7 @@ from kurils.grading import masters
 
 RELEASE = BUILD / "release"
 AUTOGRADER = BUILD / "autograder"
-#: Where ``kurils release`` and the site's build do otter's work; kept after the release (each master's
+#: Where ``kurils release`` does otter's work; kept after the release (each master's
 #: ``dist/`` holds otter's solution notebook and student notebook, for a teacher to look at).
 WORK = BUILD / "assign"
 
@@ -205,8 +205,8 @@ def release(
     checks are the masters', so the same masters grade them.
 
     otter's work (each master's ``dist/``, the translated masters, the course wheel) is done in ``work``:
-    by default a temporary folder, removed afterwards; a given folder (``kurils release`` and the site
-    use :data:`WORK`, ``_build/assign``) is kept; one inside ``_build`` is shared with the checkout's
+    by default a temporary folder, removed afterwards (the site's build); a given folder (``kurils release``
+    uses :data:`WORK`, ``_build/assign``) is kept; one inside ``_build`` is shared with the checkout's
     other builds, so the release waits for any of them that writes there to finish.
     """
     if work is None:
